@@ -1,0 +1,46 @@
+#!/bin/sh
+# Install the Debian 12 packages memheap needs, only those missing.
+# Idempotent: with everything present it runs no apt command at all.
+# Usage: scripts/install-deps.sh [group...]   (groups: build test bench; default all)
+set -eu
+
+pkgs_build="make gcc libc6-dev"
+pkgs_test="clang libclang-rt-14-dev valgrind binutils"
+pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox"
+
+groups=${*:-"build test bench"}
+want=""
+for g in $groups; do
+	case $g in
+	build) want="$want $pkgs_build" ;;
+	test) want="$want $pkgs_test" ;;
+	bench) want="$want $pkgs_bench" ;;
+	*) echo "install-deps: unknown group '$g' (build, test, bench)" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $status in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing Debian packages:$missing" >&2
+	echo "install-deps: run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q || { echo "install-deps: apt-get update failed" >&2; exit 1; }
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing || {
+	echo "install-deps: apt-get install failed for:$missing" >&2
+	exit 1
+}
