@@ -512,4 +512,122 @@ static inline size_t count_byte(const void *p, size_t n, unsigned char c)
 	return k;
 }
 
+/* ------------------------------------------------------------- misuse */
+
+static inline bool code_in(int code, int want, int alt)
+{
+	return code == want || code == alt;
+}
+
+/*
+ * mh_free(@ptr) must be refused with @want (or @alt): the callback fires
+ * exactly once with that code, op "free" and @ptr, error_count goes up by
+ * one and nothing else changes (the block, if any, is not freed).
+ */
+static inline int th_bad_free_(struct th *t, void *ptr, int want, int alt,
+			       const char *file, int line)
+{
+	struct mh_stats s0 = th_stats(t), s1;
+	int rc;
+
+	rec_clear(&t->rec);
+	rc = mh_free(&t->heap, ptr);
+	if (!code_in(rc, want, alt))
+		t_fail(file, line, "mh_free(%p) = %d (%s), expected %d (%s) or %d (%s)", ptr,
+		       rc, mh_strerror(rc), want, mh_strerror(want), alt, mh_strerror(alt));
+	if (t->rec.count != 1)
+		t_fail(file, line, "mh_free(%p) = %d: error callback fired %d times, expected once",
+		       ptr, rc, t->rec.count);
+	if (t->rec.e[0].code != rc)
+		t_fail(file, line, "mh_free(%p) = %d but the callback got %d", ptr, rc, t->rec.e[0].code);
+	if (!t->rec.e[0].op || strcmp(t->rec.e[0].op, "free"))
+		t_fail(file, line, "callback op \"%s\", expected \"free\"",
+		       t->rec.e[0].op ? t->rec.e[0].op : "(null)");
+	if (t->rec.e[0].ptr != ptr)
+		t_fail(file, line, "callback ptr %p, expected %p", t->rec.e[0].ptr, ptr);
+	s1 = th_stats(t);
+	s0.error_count++;
+	if (memcmp(&s0, &s1, sizeof(s0))) {
+		CHECK_STATS_SAME(s0, s1, 0);
+	}
+	rec_clear(&t->rec);
+	return rc;
+}
+#define th_bad_free(t, ptr, want, alt) th_bad_free_((t), (ptr), (want), (alt), __FILE__, __LINE__)
+
+/* mh_realloc(@ptr, n) must return NULL, report once, change nothing else. */
+static inline void th_bad_realloc_(struct th *t, void *ptr, int want, int alt,
+				   const char *file, int line)
+{
+	struct mh_stats s0 = th_stats(t), s1;
+	void *q;
+
+	rec_clear(&t->rec);
+	q = mh_realloc(&t->heap, ptr, 64);
+	if (q)
+		t_fail(file, line, "mh_realloc(%p, 64) = %p, expected NULL", ptr, q);
+	if (t->rec.count != 1)
+		t_fail(file, line, "mh_realloc(%p): error callback fired %d times, expected once",
+		       ptr, t->rec.count);
+	if (!code_in(t->rec.e[0].code, want, alt))
+		t_fail(file, line, "mh_realloc(%p): callback code %d (%s), expected %d (%s)",
+		       ptr, t->rec.e[0].code, mh_strerror(t->rec.e[0].code), want, mh_strerror(want));
+	s1 = th_stats(t);
+	s0.error_count++;
+	s1.failed_count = s0.failed_count;	/* counting the NULL or not: either way */
+	if (memcmp(&s0, &s1, sizeof(s0))) {
+		CHECK_STATS_SAME(s0, s1, 0);
+	}
+	rec_clear(&t->rec);
+}
+#define th_bad_realloc(t, ptr, want, alt) th_bad_realloc_((t), (ptr), (want), (alt), __FILE__, __LINE__)
+
+/* mh_usable_size(@ptr) must be 0 and report once. */
+static inline void th_bad_usable_(struct th *t, void *ptr, int want, int alt,
+				  const char *file, int line)
+{
+	struct mh_stats s0 = th_stats(t), s1;
+	size_t u;
+
+	rec_clear(&t->rec);
+	u = mh_usable_size(&t->heap, ptr);
+	if (u)
+		t_fail(file, line, "mh_usable_size(%p) = %zu, expected 0", ptr, u);
+	if (t->rec.count != 1)
+		t_fail(file, line, "mh_usable_size(%p): error callback fired %d times, expected once",
+		       ptr, t->rec.count);
+	if (!code_in(t->rec.e[0].code, want, alt))
+		t_fail(file, line, "mh_usable_size(%p): callback code %d (%s), expected %d (%s)",
+		       ptr, t->rec.e[0].code, mh_strerror(t->rec.e[0].code), want, mh_strerror(want));
+	s1 = th_stats(t);
+	s0.error_count++;
+	if (memcmp(&s0, &s1, sizeof(s0))) {
+		CHECK_STATS_SAME(s0, s1, 0);
+	}
+	rec_clear(&t->rec);
+}
+#define th_bad_usable(t, ptr, want, alt) th_bad_usable_((t), (ptr), (want), (alt), __FILE__, __LINE__)
+
+/* The heap still works: allocate, fill, check, free a few blocks. */
+static inline void th_exercise(struct th *t)
+{
+	void *v[16];
+	size_t sz[16];
+	int n = 0;
+
+	for (int i = 0; i < 16; i++) {
+		sz[n] = 8 + (size_t)i * 37;
+		v[n] = mh_alloc(&t->heap, sz[n]);
+		if (v[n]) {
+			pat_fill(v[n], sz[n], (uint64_t)n);
+			n++;
+		}
+	}
+	CHECK_MSG(n > 0, "heap unusable: no allocation succeeds");
+	while (n--) {
+		CHECK_PATTERN(v[n], sz[n], (uint64_t)n);
+		CHECK_RC(mh_free(&t->heap, v[n]), MH_OK);
+	}
+}
+
 #endif /* MH_TEST_HELPERS_H */
