@@ -108,13 +108,13 @@ static inline size_t chunks_for(size_t size)
 	return n < FF_MIN_CHUNKS ? FF_MIN_CHUNKS : n;
 }
 
-static void map_set(struct ff_ctl *c, uint32_t cls)
+static __always_inline void map_set(struct ff_ctl *c, uint32_t cls)
 {
 	c->class_map[cls / FF_SL] |= (uint16_t)(1u << (cls % FF_SL));
 	c->group_map |= 1u << (cls / FF_SL);
 }
 
-static void map_clear(struct ff_ctl *c, uint32_t cls)
+static __always_inline void map_clear(struct ff_ctl *c, uint32_t cls)
 {
 	c->class_map[cls / FF_SL] &= (uint16_t)~(1u << (cls % FF_SL));
 	if (!c->class_map[cls / FF_SL])
@@ -127,7 +127,7 @@ static inline bool map_test(const struct ff_ctl *c, uint32_t cls)
 }
 
 /* First non-empty class >= @from, or FF_NIL. */
-static uint32_t map_find(const struct ff_ctl *c, uint32_t from)
+static __always_inline uint32_t map_find(const struct ff_ctl *c, uint32_t from)
 {
 	uint32_t g = from / FF_SL, bits, groups;
 
@@ -151,34 +151,42 @@ static inline void set_next_prev(struct mh_region *r, uint32_t off, uint32_t n)
 }
 
 /*
- * Is the free block at @off intact as far as O(1) checks tell: inside the
- * arena, free, of a class we expect, linked both ways?
+ * The class of the free block at @off if it is intact as far as O(1) checks
+ * tell (inside the arena, free, linked both ways, of class @expect unless
+ * that is FF_NIL), else FF_NIL.
  */
-static bool free_node_ok(struct mh_region *r, uint32_t off, uint32_t cls)
+static __always_inline uint32_t free_node_class(struct mh_region *r,
+						uint32_t off, uint32_t expect)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *b;
-	uint32_t n;
+	uint32_t n, cls;
 
 	if (off >= c->chunks)
-		return false;
+		return FF_NIL;
 	b = blk(r, off);
 	n = chunks_of(b);
 	if (is_used(b) || n < FF_MIN_CHUNKS || n > c->chunks - off)
-		return false;
-	if (cls != FF_NIL && ff_class(n) != cls)
-		return false;
+		return FF_NIL;
 	cls = ff_class(n);
+	if (expect != FF_NIL && cls != expect)
+		return FF_NIL;
 	if (b->prev == FF_NIL ? c->head[cls] != off :
 	    b->prev >= c->chunks || blk(r, b->prev)->next != off)
-		return false;
+		return FF_NIL;
 	if (b->next != FF_NIL &&
 	    (b->next >= c->chunks || blk(r, b->next)->prev != off))
-		return false;
-	return true;
+		return FF_NIL;
+	return cls;
 }
 
-static void list_insert(struct mh_region *r, uint32_t off, uint32_t n)
+static inline bool free_node_ok(struct mh_region *r, uint32_t off,
+				uint32_t expect)
+{
+	return free_node_class(r, off, expect) != FF_NIL;
+}
+
+static __always_inline void list_insert(struct mh_region *r, uint32_t off, uint32_t n)
 {
 	struct ff_ctl *c = ctl_of(r);
 	uint32_t cls = ff_class(n), head = c->head[cls];
@@ -207,11 +215,11 @@ static void list_insert(struct mh_region *r, uint32_t off, uint32_t n)
 	}
 }
 
-static void list_remove(struct mh_region *r, uint32_t off)
+static __always_inline void list_remove_cls(struct mh_region *r, uint32_t off,
+					    uint32_t cls)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *b = blk(r, off);
-	uint32_t cls = ff_class(chunks_of(b));
 
 	if (b->prev == FF_NIL)
 		c->head[cls] = b->next;
@@ -221,6 +229,46 @@ static void list_remove(struct mh_region *r, uint32_t off)
 		blk(r, b->next)->prev = b->prev;
 	if (c->head[cls] == FF_NIL)
 		map_clear(c, cls);
+}
+
+static inline void list_remove(struct mh_region *r, uint32_t off)
+{
+	list_remove_cls(r, off, ff_class(chunks_of(blk(r, off))));
+}
+
+/*
+ * The free block at @from (linked, in its class) becomes the free block at
+ * @to of @n chunks.  When the class does not change, which is the common
+ * case of splitting from or merging into a large block, the list node just
+ * moves: no unlink, no relink, no bitmap update.
+ */
+static __always_inline void list_move(struct mh_region *r, uint32_t from,
+				      uint32_t cls, uint32_t to, uint32_t n)
+{
+	struct ff_ctl *c = ctl_of(r);
+	struct ff_free *a = blk(r, from), *b;
+	uint32_t next, prev;
+
+	/* sizes inside one class share their top five bits */
+	if (n >= FF_EXACT && chunks_of(a) >= FF_EXACT ?
+	    (n ^ chunks_of(a)) >> (mh_fls32(n) - 4) :
+	    n != chunks_of(a)) {
+		list_remove_cls(r, from, cls);
+		list_insert(r, to, n);
+		return;
+	}
+	next = a->next;
+	prev = a->prev;
+	b = blk(r, to);
+	b->h.size_used = n << 1;
+	b->next = next;
+	b->prev = prev;
+	if (prev == FF_NIL)
+		c->head[cls] = to;
+	else
+		blk(r, prev)->next = to;
+	if (next != FF_NIL)
+		blk(r, next)->prev = to;
 }
 
 /* A damaged list cannot be trusted: report it and stop using the class. */
@@ -235,8 +283,9 @@ static void quarantine(struct mh_region *r, uint32_t cls, const char *op)
 	map_clear(c, cls);
 }
 
-/* Unlink and return a free block of at least @n chunks, or FF_NIL. */
-static uint32_t take_block(struct mh_region *r, uint32_t n)
+/* A free block (still linked) of >= @n chunks, or FF_NIL; *clsp its class. */
+static __always_inline uint32_t find_block(struct mh_region *r, uint32_t n,
+					   uint32_t *clsp)
 {
 	struct ff_ctl *c = ctl_of(r);
 	uint32_t cls = ff_class(n), start, found, off;
@@ -248,7 +297,7 @@ static uint32_t take_block(struct mh_region *r, uint32_t n)
 			break;
 		off = c->head[found];
 		if (free_node_ok(r, off, found)) {
-			list_remove(r, off);
+			*clsp = found;
 			return off;
 		}
 		quarantine(r, found, "alloc");
@@ -260,7 +309,7 @@ static uint32_t take_block(struct mh_region *r, uint32_t n)
 			return FF_NIL;
 		}
 		if (chunks_of(blk(r, off)) >= n) {
-			list_remove(r, off);
+			*clsp = cls;
 			return off;
 		}
 	}
@@ -289,11 +338,12 @@ static void bury_header(struct mh_region *r, uint32_t off)
 }
 
 /*
- * Make the unlinked free block at @off, of @m chunks, an allocated block of
- * @n chunks; the rest, if it can hold a block, goes back as a free block.
- * Its right neighbour is used (free blocks never touch), so no merge.
+ * Make the free block at @off (linked, @m chunks) an allocated block of @n
+ * chunks; the rest, if it can hold a block, stays free in its place.  Its
+ * right neighbour is used (free blocks never touch), so no merge.
  */
-static void carve(struct mh_region *r, uint32_t off, uint32_t m, uint32_t n)
+static __always_inline void carve(struct mh_region *r, uint32_t off,
+				  uint32_t cls, uint32_t m, uint32_t n)
 {
 	struct ff_free *b = blk(r, off);
 	uintptr_t bad;
@@ -307,17 +357,15 @@ static void carve(struct mh_region *r, uint32_t off, uint32_t m, uint32_t n)
 				  r->index, "free memory was written after free");
 	}
 	if (m - n >= FF_MIN_CHUNKS) {
-		struct ff_free *rest = blk(r, off + n);
-
-		rest->h.prev_chunks = n;
+		list_move(r, off, cls, off + n, m - n);
+		blk(r, off + n)->h.prev_chunks = n;
 		set_next_prev(r, off + n, m - n);
-		list_insert(r, off + n, m - n);
-		r->nfree++;
 	} else {
+		list_remove_cls(r, off, cls);
 		n = m;
+		r->nfree--;
 	}
 	b->h.size_used = (n << 1) | FF_USED;
-	r->nfree--;
 	r->nalloc++;
 	r->allocated += (size_t)n * FF_CHUNK;
 }
@@ -326,7 +374,7 @@ static void *ff_alloc_aligned(struct mh_region *r, size_t size, size_t align,
 			      size_t offset)
 {
 	size_t n = chunks_for(size), want;
-	uint32_t off, m, gap;
+	uint32_t off, m, gap, cls;
 	uintptr_t h, target;
 
 	/* worst case: a gap of align - 8 grows to align + 8 to hold a block */
@@ -335,7 +383,7 @@ static void *ff_alloc_aligned(struct mh_region *r, size_t size, size_t align,
 	want = n + align / FF_CHUNK + FF_MIN_CHUNKS;
 	if (want > ctl_of(r)->chunks)
 		return NULL;
-	off = take_block(r, (uint32_t)want);
+	off = find_block(r, (uint32_t)want, &cls);
 	if (off == FF_NIL)
 		return NULL;
 	m = chunks_of(blk(r, off));
@@ -346,14 +394,17 @@ static void *ff_alloc_aligned(struct mh_region *r, size_t size, size_t align,
 	if (gap == 1)
 		gap += (uint32_t)(align / FF_CHUNK);
 	if (gap) {	/* the front gap becomes a free block of its own */
+		list_remove_cls(r, off, cls);
 		blk(r, off + gap)->h.prev_chunks = gap;
 		set_next_prev(r, off + gap, m - gap);
 		list_insert(r, off, gap);
+		list_insert(r, off + gap, m - gap);
 		r->nfree++;
 		off += gap;
 		m -= gap;
+		cls = ff_class(m);
 	}
-	carve(r, off, m, (uint32_t)n);
+	carve(r, off, cls, m, (uint32_t)n);
 	return (char *)blk(r, off) + sizeof(struct ff_hdr);
 }
 
@@ -361,17 +412,17 @@ static void *ff_alloc(struct mh_region *r, size_t size, size_t align,
 		      size_t offset)
 {
 	size_t n;
-	uint32_t off;
+	uint32_t off, cls;
 
 	if (size > (size_t)ctl_of(r)->chunks * FF_CHUNK)
 		return NULL;
 	if (align > FF_CHUNK)
 		return ff_alloc_aligned(r, size, align, offset);
 	n = chunks_for(size);
-	off = take_block(r, (uint32_t)n);
+	off = find_block(r, (uint32_t)n, &cls);
 	if (off == FF_NIL)
 		return NULL;
-	carve(r, off, chunks_of(blk(r, off)), (uint32_t)n);
+	carve(r, off, cls, chunks_of(blk(r, off)), (uint32_t)n);
 	return (char *)blk(r, off) + sizeof(struct ff_hdr);
 }
 
@@ -423,30 +474,43 @@ static int ff_lookup(struct mh_region *r, uintptr_t payload, size_t *capacity)
 	return MH_OK;
 }
 
-/* Give back @off (@n chunks, lookup()ed, marked nothing yet) with merging. */
-static void release_range(struct mh_region *r, uint32_t off, uint32_t n)
+/*
+ * Give back @off (@n chunks, header not yet marked free), merging with free
+ * neighbours.  The merged block reuses a neighbour's list node when it can.
+ */
+static __always_inline void release_range(struct mh_region *r, uint32_t off, uint32_t n)
 {
 	struct ff_ctl *c = ctl_of(r);
-	struct ff_free *b = blk(r, off), *nb;
-	uint32_t next = off + n;
+	struct ff_free *b = blk(r, off), *nb = NULL;
+	uint32_t next = off + n, prev_off = off - b->h.prev_chunks;
+	bool prev_free = off && !is_used(blk(r, prev_off));
+	bool next_free = next < c->chunks && !is_used(nb = blk(r, next));
 
-	if (next < c->chunks && !is_used(nb = blk(r, next))) {
-		list_remove(r, next);
-		n += chunks_of(nb);
-		bury_header(r, next);
-		r->nfree--;
-	}
-	if (off && !is_used(blk(r, off - b->h.prev_chunks))) {
-		uint32_t p = off - b->h.prev_chunks;
+	if (prev_free) {
+		uint32_t total = off - prev_off + n;
 
-		list_remove(r, p);
-		n += off - p;
+		if (next_free) {
+			total += chunks_of(nb);
+			list_remove(r, next);
+			bury_header(r, next);
+			r->nfree--;
+		}
 		bury_header(r, off);
-		off = p;
-		r->nfree--;
+		list_move(r, prev_off, ff_class(chunks_of(blk(r, prev_off))),
+			  prev_off, total);
+		set_next_prev(r, prev_off, total);
+		return;
 	}
-	set_next_prev(r, off, n);
+	if (next_free) {
+		uint32_t total = n + chunks_of(nb);
+
+		list_move(r, next, ff_class(chunks_of(nb)), off, total);
+		bury_header(r, next);
+		set_next_prev(r, off, total);
+		return;
+	}
 	list_insert(r, off, n);
+	set_next_prev(r, off, n);
 	r->nfree++;
 }
 
@@ -485,20 +549,19 @@ static bool ff_resize(struct mh_region *r, uintptr_t payload, size_t size)
 	have = m + chunks_of(nb);
 	if (have < n)
 		return false;
-	list_remove(r, next);
-	r->nfree--;
-	if (have - n < FF_MIN_CHUNKS)
+	if (have - n < FF_MIN_CHUNKS) {
+		list_remove(r, next);
+		r->nfree--;
 		n = have;
-	b->h.size_used = (n << 1) | FF_USED;
-	r->allocated += (size_t)(n - m) * FF_CHUNK;
-	if (n < have) {
+		set_next_prev(r, off, n);
+	} else {
+		/* the new node may overlap the old one: move it first */
+		list_move(r, next, ff_class(chunks_of(nb)), off + n, have - n);
 		blk(r, off + n)->h.prev_chunks = n;
 		set_next_prev(r, off + n, have - n);
-		list_insert(r, off + n, have - n);
-		r->nfree++;
-	} else {
-		set_next_prev(r, off, n);
 	}
+	b->h.size_used = (n << 1) | FF_USED;
+	r->allocated += (size_t)(n - m) * FF_CHUNK;
 	return true;
 }
 

@@ -84,6 +84,10 @@ int mh_report(struct mh_heap *heap, int code, const char *op, const void *ptr,
 /* Address of the first byte in [p, p + n) that is not @fill, or 0. */
 uintptr_t mh_find_unfilled(uintptr_t p, size_t n, int fill);
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+
 static inline bool mh_is_pow2(size_t x)
 {
 	return x && !(x & (x - 1));
