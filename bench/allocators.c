@@ -109,14 +109,19 @@ static void mi_free_a(void *ctx, void *p)
 }
 
 static struct allocator allocators[A_COUNT] = {
-	[A_FIRSTFIT] = { "firstfit", true, true, "", mh_alloc_a, mh_free_a },
-	[A_FIRSTFIT_NOLOCK] = { "ff-nolock", true, true, "", mh_alloc_a,
-				mh_free_a },
-	[A_BUDDY] = { "buddy", true, true, "", mh_alloc_a, mh_free_a },
-	[A_NAIVE] = { "naive", true, true, "", nff_alloc_a, nff_free_a },
-	[A_GLIBC] = { "glibc", false, true, "", glibc_alloc_a, glibc_free_a },
-	[A_JEMALLOC] = { "jemalloc", false, false, "", je_alloc_a, je_free_a },
-	[A_MIMALLOC] = { "mimalloc", false, false, "", mi_alloc_a, mi_free_a },
+	[A_FIRSTFIT] = { "firstfit", "firstfit", true, true, "",
+			 mh_alloc_a, mh_free_a },
+	[A_FIRSTFIT_NOLOCK] = { "firstfit-nolock", "ff-nolock", true, true, "",
+				mh_alloc_a, mh_free_a },
+	[A_BUDDY] = { "buddy", "buddy", true, true, "", mh_alloc_a, mh_free_a },
+	[A_NAIVE] = { "naive", "naive", true, true, "", nff_alloc_a,
+		      nff_free_a },
+	[A_GLIBC] = { "glibc", "glibc", false, true, "", glibc_alloc_a,
+		      glibc_free_a },
+	[A_JEMALLOC] = { "jemalloc", "jemalloc", false, false, "", je_alloc_a,
+			 je_free_a },
+	[A_MIMALLOC] = { "mimalloc", "mimalloc", false, false, "", mi_alloc_a,
+			 mi_free_a },
 };
 
 struct allocator *allocator_get(int id)

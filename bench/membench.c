@@ -1070,7 +1070,7 @@ static void print_table(const char *title, int metric)
 
 	printf("\n%s\n%-22s", title, "workload");
 	for (c = 0; c < ncols; c++)
-		printf(" %10s", allocator_get(col_ids[c])->name);
+		printf(" %10s", allocator_get(col_ids[c])->col);
 	printf("\n");
 	for (i = 0; i < NW; i++) {
 		if (!ran[i])
@@ -1445,7 +1445,7 @@ int main(int argc, char **argv)
 	for (a = 0; a < A_COUNT; a++) {
 		struct allocator *al = allocator_get(a);
 
-		printf("  %-10s %s%s\n", al->name, al->desc,
+		printf("  %-15s %s%s\n", al->name, al->desc,
 		       al->available ? "" : "  [NOT MEASURED]");
 		if (al->available)
 			col_ids[ncols++] = a;
@@ -1472,13 +1472,14 @@ int main(int argc, char **argv)
 	}
 	uaff_all(uaffs);
 
-	printf("\nns per operation.  One operation: pair, wc-a, wc-c: alloc+free; "
-	       "churn, scale: free a random\nlive block + alloc; wc-b, "
-	       "wc-d-merge: one free; wc-d-split: one alloc.  Medians: batches "
-	       "of %d\noperations per timed sample, divided (wc-d: 1); p99 and "
-	       "p99.9: every operation timed alone,\ntimer cost subtracted.  "
-	       "'-' not run on this allocator; '*' fewer samples (time budget).\n",
-	       BATCH);
+	printf("\nns per operation (column ff-nolock: firstfit-nolock).\n"
+	       "One operation: pair, wc-a, wc-c: alloc+free; churn, scale: "
+	       "free a random live block\n+ alloc; wc-b, wc-d-merge: one free; "
+	       "wc-d-split: one alloc.\nMedians: batches of %d operations per "
+	       "timed sample, divided (wc-d: 1).  p99, p99.9: every\n"
+	       "operation timed alone, timer cost subtracted.  '-' not run on "
+	       "this allocator;\n'*' fewer samples than planned (time "
+	       "budget).\n", BATCH);
 	print_table("MEDIAN ns/op (timed in batches of 32 operations)", 0);
 	print_table("p99 ns/op (each operation timed alone)", 1);
 	print_table("p99.9 ns/op (each operation timed alone)", 2);

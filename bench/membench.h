@@ -30,7 +30,8 @@ enum alloc_id {
 #define A_ALL_MASK	((1u << A_COUNT) - 1u)
 
 struct allocator {
-	const char *name;
+	const char *name;	/* in the CSV, the charts, the notes */
+	const char *col;	/* table column heading (at most 10 chars) */
 	bool arena;		/* runs over an arena membench hands it */
 	bool available;
 	char desc[320];		/* what it is and how that was verified */
