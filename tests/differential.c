@@ -451,7 +451,7 @@ int main(int argc, char **argv)
 	struct rng r;
 	size_t done = 0;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!v) {
@@ -473,7 +473,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "differential: unknown option %s\n", a);
 			return 2;
 		}
-		i++;
 	}
 	if (strcmp(g.algo_arg, "firstfit") && strcmp(g.algo_arg, "buddy") && strcmp(g.algo_arg, "mixed")) {
 		fprintf(stderr, "differential: --algo firstfit|buddy|mixed\n");

@@ -86,7 +86,7 @@ tests-all: $(T_GCC_BINS) $(T_CLANG_BINS) $(T_ASAN_BINS) $(T_TSAN_BINS) $(T_FUZZ_
 # One line per test: NAME<TAB>COMMAND.  Heaviest first (tests/run.sh runs
 # them $(JOBS) at a time, in this order).
 T_TAB := $(shell printf '\t')
-T_VG := MH_TEST_VALGRIND=1 MH_TEST_SCALE=$(VALGRIND_SCALE) $(VALGRIND) -q \
+T_VG := MH_TEST_SCALE=$(VALGRIND_SCALE) $(VALGRIND) -q \
 	--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible
 T_ASAN_ENV := MH_TEST_SCALE=$(ASAN_SCALE) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \

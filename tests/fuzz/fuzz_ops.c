@@ -211,7 +211,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		case 10: {	/* foreign */
 			uint64_t local[2];
-			void *p = fin_u8(&f) & 1 ? (void *)&local[1] : (void *)(uintptr_t)(fin_u32(&f) & ~7u);
+			void *p = fin_u8(&f) & 1 ? (void *)&local[1] : (void *)((uintptr_t)(fin_u32(&f) & ~7u) | 0x1000);
 			int rc;
 
 			rec_clear(&T.rec);
@@ -257,12 +257,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (!nlive || poison == MH_POISON_NONE)
 				break;
-			byte = (k & 1) ? live[i].p + live[i].n + (k >> 1) % 4 : live[i].p - 1 - (k >> 1) % 8;
+			/* the tail's 4 bytes or ptr[-1] (other head bytes: see
+			 * misuse_canary_head_bytes) */
+			byte = (k & 1) ? live[i].p + live[i].n + (k >> 1) % 4 : live[i].p - 1;
 			saved = *byte;
 			*byte ^= (unsigned char)(1 + (k >> 4));
 			rc = mh_check(&T.heap);
 			if (rc != MH_ECANARY)
-				FAILF("mh_check with a damaged canary = %d", rc);
+				FAILF("mh_check with a damaged canary = %d (block %p of %zu, byte %+td, region %d %s)",
+				      rc, (void *)live[i].p, live[i].n, byte - live[i].p,
+				      th_region_of(&T, live[i].p, 1),
+				      algo_name(T.algo[th_region_of(&T, live[i].p, 1)]));
 			rec_clear(&T.rec);
 			rc = mh_free(&T.heap, live[i].p);
 			if (rc != MH_ECANARY)
@@ -319,7 +324,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mh_reset_min_free(&T.heap);
 			break;
 		}
-		check_clean("an op");
+		/* after every misuse op, and every 16 ops otherwise */
+		if (op >= 9 || ops % 16 == 0)
+			check_clean("an op");
 	}
 	for (size_t k = 0; k < nlive; k++) {
 		verify(k);
