@@ -226,6 +226,16 @@ static struct mh_region *region_of(struct mh_heap *h, uintptr_t p)
 	return NULL;
 }
 
+static bool in_any_region(struct mh_heap *h, uintptr_t p)
+{
+	struct mh_region *r;
+
+	for (r = h->first; r; r = r->next)
+		if (p >= r->start && p < r->end)
+			return true;
+	return false;
+}
+
 bool mh_heap_contains(struct mh_heap *heap, const void *ptr)
 {
 	bool found;
@@ -233,7 +243,7 @@ bool mh_heap_contains(struct mh_heap *heap, const void *ptr)
 	if (!heap_ok(heap))
 		return false;
 	lock(heap);
-	found = region_of(heap, (uintptr_t)ptr) != NULL;
+	found = in_any_region(heap, (uintptr_t)ptr);
 	unlock(heap);
 	return found;
 }
@@ -248,9 +258,16 @@ static void account(struct mh_heap *h, size_t before, size_t after)
 		h->min_free_ever = h->total_bytes - h->allocated_bytes;
 }
 
+static inline uint32_t head_check(uint32_t magic, uint32_t size)
+{
+	return magic ^ (size * 0x9e3779b1u);
+}
+
 static void write_canaries(uintptr_t payload, size_t size)
 {
-	uint32_t head[2] = { CANARY_HEAD, (uint32_t)size }, tail = CANARY_TAIL;
+	uint32_t head[2] = { (uint32_t)size,
+			     head_check(CANARY_HEAD, (uint32_t)size) };
+	uint32_t tail = CANARY_TAIL;
 
 	mh_memcpy((void *)payload, head, sizeof(head));
 	mh_memcpy((void *)(payload + POISON_HEAD + size), &tail, sizeof(tail));
@@ -264,14 +281,14 @@ static int read_canaries(uintptr_t payload, size_t capacity, size_t *size,
 
 	mh_memcpy(head, (void *)payload, sizeof(head));
 	*where = payload;
-	if (head[0] != CANARY_HEAD ||
-	    head[1] > capacity - POISON_HEAD - POISON_TAIL)
+	if (head[1] != head_check(CANARY_HEAD, head[0]) ||
+	    head[0] > capacity - POISON_HEAD - POISON_TAIL)
 		return MH_ECANARY;
-	*where = payload + POISON_HEAD + head[1];
+	*where = payload + POISON_HEAD + head[0];
 	mh_memcpy(&tail, (void *)*where, sizeof(tail));
 	if (tail != CANARY_TAIL)
 		return MH_ECANARY;
-	*size = head[1];
+	*size = head[0];
 	return MH_OK;
 }
 
@@ -383,10 +400,10 @@ static int lookup_locked(struct mh_heap *h, const void *ptr, const char *op,
 		if (*capacity < POISON_HEAD + POISON_TAIL) {
 			err = MH_EHEADER;
 		} else {
-			uint32_t magic;
+			uint32_t head[2];
 
-			mh_memcpy(&magic, (void *)*payload, sizeof(magic));
-			if (magic == CANARY_FREED)
+			mh_memcpy(head, (void *)*payload, sizeof(head));
+			if (head[1] == head_check(CANARY_FREED, head[0]))
 				err = MH_EDOUBLEFREE;
 			else
 				err = read_canaries(*payload, *capacity, size,
@@ -416,9 +433,11 @@ static void free_locked(struct mh_heap *h, struct mh_region *r,
 	if (h->poison == MH_POISON_COMPREHENSIVE) {
 		mh_memset((void *)payload, MH_FILL_FREE, capacity);
 	} else if (h->poison) {
-		uint32_t freed = CANARY_FREED;
+		uint32_t head[2];
 
-		mh_memcpy((void *)payload, &freed, sizeof(freed));
+		mh_memcpy(head, (void *)payload, sizeof(head));
+		head[1] = head_check(CANARY_FREED, head[0]);
+		mh_memcpy((void *)payload, head, sizeof(head));
 	}
 	r->eng->release(r, payload);
 	account(h, before, r->allocated);
