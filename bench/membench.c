@@ -1298,6 +1298,38 @@ static void print_targets(void)
 	       npass, nmiss, nna);
 }
 
+/* One gnuplot data file: a row per workload, a column per allocator median. */
+static void write_dat(const char *dir, const char *file, const char *xname,
+		      const char *const *wl, const char *const *xlabel, size_t n)
+{
+	char path[512];
+	FILE *f;
+	size_t i;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%s", xname);
+	for (c = 0; c < ncols; c++)
+		fprintf(f, " %s", allocator_get(col_ids[c])->name);
+	fprintf(f, "\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s", xlabel[i]);
+		for (c = 0; c < ncols; c++) {
+			const struct result *r = res_of(wl[i], col_ids[c]);
+
+			if (r && r->valid)
+				fprintf(f, " %.2f", r->med);
+			else
+				fprintf(f, " NaN");
+		}
+		fprintf(f, "\n");
+	}
+	fclose(f);
+}
+
 static void write_chart_data(const char *dir)
 {
 	static const char *const main_wl[] = {
@@ -1309,54 +1341,11 @@ static void write_chart_data(const char *dir)
 		"scale-1k", "scale-64k", "scale-1m",
 	};
 	static const char *const scale_x[] = { "1k", "64k", "1M" };
-	char path[512];
-	FILE *f;
-	size_t i;
-	int c;
 
-	snprintf(path, sizeof(path), "%s/chart_main.dat", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return;
-	fprintf(f, "workload");
-	for (c = 0; c < ncols; c++)
-		fprintf(f, " %s", allocator_get(col_ids[c])->name);
-	fprintf(f, "\n");
-	for (i = 0; i < sizeof(main_wl) / sizeof(main_wl[0]); i++) {
-		fprintf(f, "%s", main_wl[i]);
-		for (c = 0; c < ncols; c++) {
-			const struct result *r = res_of(main_wl[i], col_ids[c]);
-
-			if (r && r->valid)
-				fprintf(f, " %.2f", r->med);
-			else
-				fprintf(f, " NaN");
-		}
-		fprintf(f, "\n");
-	}
-	fclose(f);
-
-	snprintf(path, sizeof(path), "%s/chart_scaling.dat", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return;
-	fprintf(f, "live");
-	for (c = 0; c < ncols; c++)
-		fprintf(f, " %s", allocator_get(col_ids[c])->name);
-	fprintf(f, "\n");
-	for (i = 0; i < 3; i++) {
-		fprintf(f, "%s", scale_x[i]);
-		for (c = 0; c < ncols; c++) {
-			const struct result *r = res_of(scale_wl[i], col_ids[c]);
-
-			if (r && r->valid)
-				fprintf(f, " %.2f", r->med);
-			else
-				fprintf(f, " NaN");
-		}
-		fprintf(f, "\n");
-	}
-	fclose(f);
+	write_dat(dir, "chart_main.dat", "workload", main_wl, main_wl,
+		  sizeof(main_wl) / sizeof(main_wl[0]));
+	write_dat(dir, "chart_scaling.dat", "live", scale_wl, scale_x,
+		  sizeof(scale_wl) / sizeof(scale_wl[0]));
 }
 
 /* Other work on this machine shows up in the tails: say how busy it was. */
