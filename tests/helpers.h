@@ -520,6 +520,29 @@ static inline bool code_in(int code, int want, int alt)
 	return code == want || code == alt;
 }
 
+/* After one refused call: error_count went up by one, nothing else moved. */
+static inline void th_only_error_counted(struct th *t, struct mh_stats s0,
+					 struct mh_stats s1)
+{
+	s0.error_count++;
+	if (memcmp(&s0, &s1, sizeof(s0))) {
+		CHECK_STATS_SAME(s0, s1, 0);
+	}
+	rec_clear(&t->rec);
+}
+
+/* The callback fired exactly once, with @want or @alt, for @fn(@ptr). */
+static inline void th_one_report_(struct th *t, const char *fn, void *ptr,
+				  int want, int alt, const char *file, int line)
+{
+	if (t->rec.count != 1)
+		t_fail(file, line, "%s(%p): error callback fired %d times, expected once",
+		       fn, ptr, t->rec.count);
+	if (!code_in(t->rec.e[0].code, want, alt))
+		t_fail(file, line, "%s(%p): callback code %d (%s), expected %d (%s)",
+		       fn, ptr, t->rec.e[0].code, mh_strerror(t->rec.e[0].code), want, mh_strerror(want));
+}
+
 /*
  * mh_free(@ptr) must be refused with @want (or @alt): the callback fires
  * exactly once with that code, op "free" and @ptr, error_count goes up by
@@ -547,11 +570,7 @@ static inline int th_bad_free_(struct th *t, void *ptr, int want, int alt,
 	if (t->rec.e[0].ptr != ptr)
 		t_fail(file, line, "callback ptr %p, expected %p", t->rec.e[0].ptr, ptr);
 	s1 = th_stats(t);
-	s0.error_count++;
-	if (memcmp(&s0, &s1, sizeof(s0))) {
-		CHECK_STATS_SAME(s0, s1, 0);
-	}
-	rec_clear(&t->rec);
+	th_only_error_counted(t, s0, s1);
 	return rc;
 }
 #define th_bad_free(t, ptr, want, alt) th_bad_free_((t), (ptr), (want), (alt), __FILE__, __LINE__)
@@ -567,19 +586,10 @@ static inline void th_bad_realloc_(struct th *t, void *ptr, int want, int alt,
 	q = mh_realloc(&t->heap, ptr, 64);
 	if (q)
 		t_fail(file, line, "mh_realloc(%p, 64) = %p, expected NULL", ptr, q);
-	if (t->rec.count != 1)
-		t_fail(file, line, "mh_realloc(%p): error callback fired %d times, expected once",
-		       ptr, t->rec.count);
-	if (!code_in(t->rec.e[0].code, want, alt))
-		t_fail(file, line, "mh_realloc(%p): callback code %d (%s), expected %d (%s)",
-		       ptr, t->rec.e[0].code, mh_strerror(t->rec.e[0].code), want, mh_strerror(want));
+	th_one_report_(t, "mh_realloc", ptr, want, alt, file, line);
 	s1 = th_stats(t);
-	s0.error_count++;
 	s1.failed_count = s0.failed_count;	/* counting the NULL or not: either way */
-	if (memcmp(&s0, &s1, sizeof(s0))) {
-		CHECK_STATS_SAME(s0, s1, 0);
-	}
-	rec_clear(&t->rec);
+	th_only_error_counted(t, s0, s1);
 }
 #define th_bad_realloc(t, ptr, want, alt) th_bad_realloc_((t), (ptr), (want), (alt), __FILE__, __LINE__)
 
@@ -594,18 +604,9 @@ static inline void th_bad_usable_(struct th *t, void *ptr, int want, int alt,
 	u = mh_usable_size(&t->heap, ptr);
 	if (u)
 		t_fail(file, line, "mh_usable_size(%p) = %zu, expected 0", ptr, u);
-	if (t->rec.count != 1)
-		t_fail(file, line, "mh_usable_size(%p): error callback fired %d times, expected once",
-		       ptr, t->rec.count);
-	if (!code_in(t->rec.e[0].code, want, alt))
-		t_fail(file, line, "mh_usable_size(%p): callback code %d (%s), expected %d (%s)",
-		       ptr, t->rec.e[0].code, mh_strerror(t->rec.e[0].code), want, mh_strerror(want));
+	th_one_report_(t, "mh_usable_size", ptr, want, alt, file, line);
 	s1 = th_stats(t);
-	s0.error_count++;
-	if (memcmp(&s0, &s1, sizeof(s0))) {
-		CHECK_STATS_SAME(s0, s1, 0);
-	}
-	rec_clear(&t->rec);
+	th_only_error_counted(t, s0, s1);
 }
 #define th_bad_usable(t, ptr, want, alt) th_bad_usable_((t), (ptr), (want), (alt), __FILE__, __LINE__)
 
