@@ -6,7 +6,10 @@
 #   make fuzz       long libFuzzer runs (FUZZ_SECONDS per target)
 #
 # Each part keeps its rules in a fragment beside its sources:
-#   engine/engine.mk  tests/tests.mk  bench/bench.mk
+#   engine/engine.mk  tests/tests.mk  bench/bench.mk  kmod/kmod.mk
+#   selftests/selftests.mk  lib/lib.mk
+# A fragment adds its test goals to CHECK_GOALS and its benchmark goals to
+# BENCH_GOALS; `make check` and `make bench` run every one of them.
 
 BUILD ?= build
 CC ?= cc
@@ -18,21 +21,50 @@ WARNFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE $(WARNFLAGS) -Iengine
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps check test bench fuzz clean
+.PHONY: all deps check test bench fuzz clean kernel-fetch linux-source
 .DEFAULT_GOAL := all
+
+CHECK_GOALS := test
+BENCH_GOALS :=
+ALL_GOALS := engine tests
+
+# Debian's arm64 kernel, headers and busybox, downloaded (not installed).
+KERNEL_OUT := $(BUILD)/kernel
+# checkpatch.pl and the kselftest harness from Debian's linux-source-6.1.
+LINUX_SRC := $(BUILD)/linux-source
+
+kernel-fetch:
+	@scripts/fetch-arm64-kernel.sh $(KERNEL_OUT)
+linux-source:
+	@scripts/extract-linux-source.sh $(LINUX_SRC)
 
 include engine/engine.mk
 include tests/tests.mk
 include bench/bench.mk
+include kmod/kmod.mk
+include selftests/selftests.mk
+include lib/lib.mk
 
-all: engine tests
+all: $(ALL_GOALS)
 
 # Installs what is missing (through apt, as root); a clear error otherwise.
 deps:
 	@scripts/install-deps.sh
 
+# Every goal runs even if an earlier one failed; the exit status says
+# whether all passed.
 check: deps
-	@$(MAKE) --no-print-directory test
+	@failed=""; for g in $(CHECK_GOALS); do \
+		$(MAKE) --no-print-directory $$g || failed="$$failed $$g"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make check: FAILED:$$failed"; exit 1; fi; \
+	echo "make check: all passed ($(CHECK_GOALS))"
+
+bench:
+	@failed=""; for g in $(BENCH_GOALS); do \
+		$(MAKE) --no-print-directory $$g || failed="$$failed $$g"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make bench: FAILED:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(BUILD)

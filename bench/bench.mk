@@ -1,7 +1,7 @@
 # membench: the engines side by side with glibc, jemalloc, mimalloc and a
 # naive first-fit list, in one run (see bench/README.md).
 #
-#   make bench        install missing bench packages (root), build, run, chart
+#   make bench-engines  (part of make bench) install missing bench packages (root), build, run, chart
 #   make bench-build  only build $(BUILD)/bench/membench
 #   make bench-cc     compile the bench sources with gcc and clang, -Werror
 
@@ -15,7 +15,8 @@ BENCH_LIBS := -ldl -lpthread
 # The engines as users get them: optimised, assertions off, no sanitizers.
 $(eval $(call engine_variant,bench,$(CC),$(BENCH_CFLAGS)))
 
-.PHONY: bench bench-deps bench-build bench-cc
+.PHONY: bench-engines bench-deps bench-build bench-cc
+BENCH_GOALS += bench-engines
 
 bench-deps:
 	@scripts/install-deps.sh bench
@@ -41,7 +42,7 @@ bench-cc:
 	done
 
 # Packages first (gnuplot, jemalloc, mimalloc), then build, run, chart.
-bench:
+bench-engines:
 	@$(MAKE) --no-print-directory bench-deps
 	@$(MAKE) --no-print-directory bench-build bench-cc
 	@start=$$(date +%s); rm -f $(BENCH_DIR)/membench.rc; \

@@ -1,21 +1,32 @@
 #!/bin/sh
 # Install the Debian 12 packages memheap needs, only those missing.
 # Idempotent: with everything present it runs no apt command at all.
-# Usage: scripts/install-deps.sh [group...]   (groups: build test bench; default all)
+# Usage: scripts/install-deps.sh [group...]
+#   groups: build test bench kernel lib tools (default: all of them)
 set -eu
 
 pkgs_build="make gcc libc6-dev"
 pkgs_test="clang libclang-rt-14-dev valgrind binutils"
 pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox"
+# cross-building memheap.ko, checking it, booting it under QEMU; the arm64
+# kernel itself is downloaded, not installed (scripts/fetch-arm64-kernel.sh)
+pkgs_kernel="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
+linux-source-6.1 sparse device-tree-compiler cpio xz-utils"
+pkgs_lib="pkg-config python3 gzip"
+pkgs_tools="libnl-3-dev libnl-genl-3-dev"
+all_groups="build test bench kernel lib tools"
 
-groups=${*:-"build test bench"}
+groups=${*:-$all_groups}
 want=""
 for g in $groups; do
 	case $g in
 	build) want="$want $pkgs_build" ;;
 	test) want="$want $pkgs_test" ;;
 	bench) want="$want $pkgs_bench" ;;
-	*) echo "install-deps: unknown group '$g' (build, test, bench)" >&2; exit 2 ;;
+	kernel) want="$want $pkgs_kernel" ;;
+	lib) want="$want $pkgs_lib" ;;
+	tools) want="$want $pkgs_tools" ;;
+	*) echo "install-deps: unknown group '$g' ($all_groups)" >&2; exit 2 ;;
 	esac
 done
 

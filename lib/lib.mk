@@ -1,0 +1,1 @@
+# libmemheap: shared and static library, headers, pkg-config, tests.
