@@ -1,0 +1,1 @@
+# QEMU aarch64 rig: see selftests/qemu/README.md.
