@@ -15,6 +15,8 @@
 #   modules/         the image's /lib/modules/<abi> tree (vgem.ko, ...)
 #   kdir -> ...      KDIR for out-of-tree builds (linux-headers-<abi>)
 #   busybox          static arm64 busybox
+#   root/            everything unpacked, including the arm64 libnl static
+#                    libraries and headers that tools/ links into memshow
 #
 # Usage: scripts/fetch-arm64-kernel.sh [OUT]
 # Re-run is cheap: with a complete OUT it does nothing unless
@@ -25,7 +27,12 @@ out=${1:-build/kernel}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-if [ -f "$out/.complete" ] && [ "${MEMHEAP_REFRESH_KERNEL:-0}" != 1 ]; then
+# arm64 user-space packages unpacked beside the kernel (static libraries
+# for the guest's tools); a change of this list refreshes the tree.
+extra_pkgs="busybox-static libnl-3-dev libnl-genl-3-dev"
+
+if [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$extra_pkgs" ] &&
+	[ "${MEMHEAP_REFRESH_KERNEL:-0}" != 1 ]; then
 	exit 0
 fi
 rm -f "$out/.complete"
@@ -75,8 +82,9 @@ echo "fetch-arm64-kernel: ABI $abi, version $version"
 (
 	cd "$debs"
 	rm -f ./*.deb
+	# shellcheck disable=SC2086
 	arm64_apt download "$image_pkg" "$headers_pkg" "$common_pkg" \
-		busybox-static >"$out/apt/download.log" 2>&1 ||
+		$extra_pkgs >"$out/apt/download.log" 2>&1 ||
 		die "download of arm64 packages failed (see $out/apt/download.log)"
 	# host-architecture kbuild helpers at exactly the headers' version
 	apt-get -q download "linux-kbuild-6.1=$version" \
@@ -108,5 +116,5 @@ ln -sfn "$root/lib/modules/$abi" "$out/modules"
 ln -sfn "$root/bin/busybox" "$out/busybox"
 echo "$abi" >"$out/abi"
 echo "$version" >"$out/version"
-touch "$out/.complete"
+echo "$extra_pkgs" >"$out/.complete"
 echo "fetch-arm64-kernel: ready in $out (KDIR=$out/kdir)"
