@@ -113,8 +113,9 @@ static void read_extack(struct request *r, const struct nlmsghdr *nlh,
 	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)NLMSG_ALIGN(payload_off);
 	if (len <= 0)
 		return;
-	a = (const struct nlattr *)((const char *)nlmsg_data(nlh) +
-				    NLMSG_ALIGN(payload_off));
+	/* netlink keeps attributes 4-byte aligned: NLMSG_ALIGN above */
+	a = (const void *)((const char *)nlmsg_data(nlh) +
+			   NLMSG_ALIGN(payload_off));
 	nla_for_each_attr(a, a, len, rem) {
 		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0) {
 			snprintf(r->extack, sizeof(r->extack), "%.*s",
@@ -126,8 +127,8 @@ static void read_extack(struct request *r, const struct nlmsghdr *nlh,
 
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 {
-	const struct nlmsghdr *nlh =
-		(const struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	/* the error payload sits right after its (aligned) message header */
+	const struct nlmsghdr *nlh = (const void *)((char *)err - NLMSG_HDRLEN);
 	struct request *r = arg;
 	size_t off = sizeof(*err);
 
