@@ -1,1 +1,129 @@
 # libmemheap: shared and static library, headers, pkg-config, tests.
+# See lib/README.md.
+#
+#   make lib            libmemheap.so.$(LIB_MAJOR), libmemheap.a, libmemheap.pc,
+#                       libmemheap-malloc.so (LD_PRELOAD) under $(BUILD)/lib/
+#   make lib-test       build and run every lib test (gcc, clang, ASan+UBSan,
+#                       TSan for *_threads), the examples, the LD_PRELOAD and
+#                       install checks
+#   make lib-install    install library, headers and pc file (DESTDIR, PREFIX);
+#                       `make install` runs it
+#   make lib-cross      every lib test cross-built for aarch64 (static), for
+#                       the QEMU guest
+#
+# Sources are found by wildcard: every lib/src/**/*.c goes into the library
+# (with the engine sources), every lib/tests/*.c is one test program, every
+# lib/tests/*.sh one shell test, every lib/examples/*/*.c one example program
+# (run; if NAME.expected exists beside it, its stdout must match).
+
+LIB_MAJOR := 1
+LIB_VERSION := 1.0.0
+LIB_OUT := $(BUILD)/lib
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+CROSS_CC ?= aarch64-linux-gnu-gcc
+
+LIB_SRCS := $(sort $(shell find lib/src -name '*.c' 2>/dev/null))
+LIB_ALL_SRCS := $(LIB_SRCS) $(ENGINE_SRCS)
+LIB_HDRS := $(shell find lib/src lib/include -name '*.h' 2>/dev/null) \
+	    $(ENGINE_HDRS) uapi/linux/memheap.h
+LIB_PRELOAD_SRCS := $(sort $(wildcard lib/preload/*.c))
+LIB_CPPFLAGS := -Ilib/include -Ilib/src -Iengine -Iuapi
+LIB_TESTS := $(sort $(basename $(notdir $(wildcard lib/tests/*.c))))
+LIB_THREAD_TESTS := $(filter %_threads,$(LIB_TESTS))
+LIB_SHELL_TESTS := $(filter-out lib/tests/run.sh,$(sort $(wildcard lib/tests/*.sh)))
+LIB_EXAMPLES := $(sort $(basename $(wildcard lib/examples/*/*.c)))
+LIB_TEST_HDRS := $(wildcard lib/tests/*.h)
+LIB_SAN_COMMON := -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIB_ASAN_FLAGS := -fsanitize=address,undefined $(LIB_SAN_COMMON)
+LIB_TSAN_FLAGS := -fsanitize=thread $(LIB_SAN_COMMON)
+
+lib_objs = $(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.o,$(LIB_ALL_SRCS))
+
+# $(1)=variant $(2)=compiler $(3)=extra flags $(4)=extra link flags
+define lib_variant
+$(LIB_OUT)/$(1)/obj/%.o: %.c $(LIB_HDRS)
+	@mkdir -p $$(@D)
+	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -fPIC -fvisibility=hidden $(3) -c $$< -o $$@
+$(LIB_OUT)/$(1)/libmemheap.a: $(call lib_objs,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+$(LIB_OUT)/$(1)/tests/%: lib/tests/%.c $(LIB_TEST_HDRS) $(LIB_HDRS) $(LIB_OUT)/$(1)/libmemheap.a
+	@mkdir -p $$(@D)
+	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -Ilib/tests $(3) $$< $(LIB_OUT)/$(1)/libmemheap.a -pthread $(4) -o $$@
+$(LIB_OUT)/$(1)/examples/%: lib/examples/%.c $(LIB_HDRS) $(LIB_OUT)/$(1)/libmemheap.a
+	@mkdir -p $$(@D)
+	$(2) $(BASE_CFLAGS) $(CFLAGS) -Ilib/include $(3) $$< $(LIB_OUT)/$(1)/libmemheap.a -pthread $(4) -o $$@
+endef
+$(eval $(call lib_variant,gcc,$(CC),,))
+$(eval $(call lib_variant,clang,$(CLANG),,))
+$(eval $(call lib_variant,asan,$(CLANG),$(LIB_ASAN_FLAGS),))
+$(eval $(call lib_variant,tsan,$(CLANG),$(LIB_TSAN_FLAGS),))
+$(eval $(call lib_variant,aarch64,$(CROSS_CC),,-static))
+
+# ---- the shared libraries ------------------------------------------------
+
+LIB_SO := $(LIB_OUT)/libmemheap.so.$(LIB_MAJOR)
+LIB_A := $(LIB_OUT)/libmemheap.a
+LIB_PRELOAD_SO := $(LIB_OUT)/libmemheap-malloc.so
+LIB_PC := $(LIB_OUT)/libmemheap.pc
+
+$(LIB_SO): $(call lib_objs,gcc) lib/libmemheap.map
+	$(CC) -shared -Wl,-soname,libmemheap.so.$(LIB_MAJOR) \
+		-Wl,--version-script=lib/libmemheap.map -Wl,-z,defs \
+		$(call lib_objs,gcc) -pthread -o $@
+$(LIB_A): $(LIB_OUT)/gcc/libmemheap.a
+	cp $< $@
+
+LIB_PRELOAD_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,$(LIB_PRELOAD_SRCS))
+$(LIB_PRELOAD_SO): $(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) lib/preload/preload.map
+	$(CC) -shared -Wl,--version-script=lib/preload/preload.map -Wl,-z,defs \
+		$(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) -pthread -o $@
+
+$(LIB_PC): lib/libmemheap.pc.in lib/lib.mk
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g' $< > $@
+
+.PHONY: lib lib-tests lib-test lib-install install lib-cross
+lib: $(LIB_SO) $(LIB_A) $(LIB_PC) $(if $(LIB_PRELOAD_SRCS),$(LIB_PRELOAD_SO))
+ALL_GOALS += lib
+
+lib_test_bins = $(addprefix $(LIB_OUT)/$(1)/tests/,$(2))
+lib_example_bins = $(patsubst lib/examples/%,$(LIB_OUT)/$(1)/examples/%,$(LIB_EXAMPLES))
+LIB_TEST_BINS := $(call lib_test_bins,gcc,$(LIB_TESTS)) \
+		 $(call lib_test_bins,clang,$(LIB_TESTS)) \
+		 $(call lib_test_bins,asan,$(LIB_TESTS)) \
+		 $(call lib_test_bins,tsan,$(LIB_THREAD_TESTS))
+LIB_EXAMPLE_BINS := $(call lib_example_bins,gcc) $(call lib_example_bins,asan)
+
+lib-tests: lib $(LIB_TEST_BINS) $(LIB_EXAMPLE_BINS)
+
+# The runner gets what the shell tests need through the environment.
+lib-test: lib-tests
+	@LIB_OUT=$(LIB_OUT) LIB_SO=$(LIB_SO) LIB_PRELOAD_SO=$(LIB_PRELOAD_SO) \
+	 LIB_MAJOR=$(LIB_MAJOR) CC=$(CC) BASE_CFLAGS="$(BASE_CFLAGS)" \
+	 MAKE="$(MAKE)" \
+	 sh lib/tests/run.sh $(LIB_TEST_BINS) $(LIB_EXAMPLE_BINS) $(LIB_SHELL_TESTS)
+CHECK_GOALS += lib-test
+
+# ---- install ------------------------------------------------------------
+
+lib-install: lib
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCLUDEDIR)/memheap
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libmemheap.so.$(LIB_MAJOR)
+	ln -sf libmemheap.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libmemheap.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libmemheap.a
+	$(if $(LIB_PRELOAD_SRCS),install -m 0755 $(LIB_PRELOAD_SO) $(DESTDIR)$(LIBDIR)/libmemheap-malloc.so)
+	install -m 0644 $(LIB_PC) $(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
+	cd lib/include && find . -name '*.h' | while read -r h; do \
+		install -D -m 0644 "$$h" "$(DESTDIR)$(INCLUDEDIR)/memheap/$$h" || exit 1; \
+	done
+install: lib-install
+
+# ---- aarch64 cross build for the QEMU guest ---------------------------------
+
+LIB_CROSS_BINS := $(call lib_test_bins,aarch64,$(LIB_TESTS))
+lib-cross: $(LIB_CROSS_BINS)
