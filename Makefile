@@ -7,7 +7,7 @@
 #
 # Each part keeps its rules in a fragment beside its sources:
 #   engine/engine.mk  tests/tests.mk  bench/bench.mk  kmod/kmod.mk
-#   selftests/selftests.mk  lib/lib.mk  tools/tools.mk
+#   selftests/selftests.mk  lib/lib.mk  tools/tools.mk  docs/docs.mk
 # A fragment adds its test goals to CHECK_GOALS and its benchmark goals to
 # BENCH_GOALS; `make check` and `make bench` run every one of them.
 
@@ -45,6 +45,7 @@ include kmod/kmod.mk
 include selftests/selftests.mk
 include lib/lib.mk
 include tools/tools.mk
+include docs/docs.mk
 
 all: $(ALL_GOALS)
 

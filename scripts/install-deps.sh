@@ -2,7 +2,7 @@
 # Install the Debian 12 packages memheap needs, only those missing.
 # Idempotent: with everything present it runs no apt command at all.
 # Usage: scripts/install-deps.sh [group...]
-#   groups: build test bench kernel lib tools (default: all of them)
+#   groups: build test bench kernel lib tools docs (default: all of them)
 set -eu
 
 pkgs_build="make gcc libc6-dev"
@@ -14,7 +14,8 @@ pkgs_kernel="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
 linux-source-6.1 sparse device-tree-compiler cpio xz-utils"
 pkgs_lib="pkg-config python3 gzip"
 pkgs_tools="libnl-3-dev libnl-genl-3-dev"
-all_groups="build test bench kernel lib tools"
+pkgs_docs="man-db groff-base"
+all_groups="build test bench kernel lib tools docs"
 
 groups=${*:-$all_groups}
 want=""
@@ -26,6 +27,7 @@ for g in $groups; do
 	kernel) want="$want $pkgs_kernel" ;;
 	lib) want="$want $pkgs_lib" ;;
 	tools) want="$want $pkgs_tools" ;;
+	docs) want="$want $pkgs_docs" ;;
 	*) echo "install-deps: unknown group '$g' ($all_groups)" >&2; exit 2 ;;
 	esac
 done
