@@ -38,6 +38,15 @@ $(MEMSHOW_AARCH64): $(MEMSHOW_SRCS) $(MEMSHOW_HDRS) | kernel-fetch
 		-o $@ 2>$@.log || { cat $@.log; exit 1; }
 	@grep -v -e '$(STATIC_NSS_NOISE)' -e ': in function `' $@.log || true
 
+# memshow checked in the QEMU guest against known allocations.
+MEMSHOW_GUEST_TEST := $(TOOLS_DIR)/aarch64/memshow_guest
+
+$(MEMSHOW_GUEST_TEST): tools/tests/memshow_guest.c uapi/linux/memheap.h
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc -static $(BASE_CFLAGS) $(CFLAGS) -Iuapi $< -o $@
+
+tools-aarch64: $(MEMSHOW_GUEST_TEST)
+
 tools-test: $(MEMSHOW) $(MEMSHOW_AARCH64)
 	@tools/tests/host.sh $(MEMSHOW) $(CLANG) "$(MEMSHOW_CFLAGS)"
 

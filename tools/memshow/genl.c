@@ -291,6 +291,7 @@ static long now_ms(void)
 }
 
 int memshow_listen(struct memshow_session *s, int count, int timeout,
+		   const char *ready,
 		   int (*fn)(uint8_t cmd, struct nlattr **attrs, void *ctx),
 		   void *ctx)
 {
@@ -311,7 +312,9 @@ int memshow_listen(struct memshow_session *s, int count, int timeout,
 		fprintf(stderr, "memshow: cannot join the events group\n");
 		return MEMSHOW_EXIT_ERROR;
 	}
-	/* Tell a waiting script (or user) that events are now being heard. */
+	/* Only now are events heard: a script may wait for this line. */
+	if (ready)
+		printf("%s\n", ready);
 	if (fflush(stdout) == EOF)
 		return MEMSHOW_EXIT_ERROR;
 	while (!l.stop && (count <= 0 || l.seen < count)) {

@@ -55,9 +55,13 @@ void memshow_close(struct memshow_session *s);
 int memshow_request(struct memshow_session *s, uint8_t cmd, bool dump,
 		    const char *region_name, uint32_t region_index,
 		    memshow_msg_fn fn, void *ctx);
-/* Join the "events" group and call @fn per event until it returns != 0,
- * @count events arrived or @timeout seconds passed. */
+/*
+ * Join the "events" group, print @ready (if not NULL) once joined, and call
+ * @fn per event until it returns != 0, @count events arrived or @timeout
+ * seconds passed.
+ */
 int memshow_listen(struct memshow_session *s, int count, int timeout,
+		   const char *ready,
 		   int (*fn)(uint8_t cmd, struct nlattr **attrs, void *ctx),
 		   void *ctx);
 

@@ -71,7 +71,7 @@ static int print_event(uint8_t cmd, struct nlattr **a, void *ctx)
 
 int memshow_monitor(struct memshow_session *s, const struct memshow_opts *o)
 {
-	if (!o->json)
-		printf("listening for memheap events (Ctrl-C to stop)\n");
-	return memshow_listen(s, o->count, o->timeout, print_event, (void *)o);
+	return memshow_listen(s, o->count, o->timeout,
+			      o->json ? NULL : "listening for memheap events (Ctrl-C to stop)",
+			      print_event, (void *)o);
 }
