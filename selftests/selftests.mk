@@ -1,4 +1,74 @@
 # kselftests for memheap.ko and the QEMU aarch64 rig that runs them.
 # The rig itself (boot, device tree, initramfs, qemu-exec) is in
-# selftests/qemu/qemu.mk.
+# selftests/qemu/qemu.mk.  See selftests/README.md.
+#
+#   make selftests        cross-build the tests (static aarch64) and the
+#                         guest payload $(BUILD)/selftests/payload/ (with run)
+#   make selftests-qemu   (part of make check) boot the rig in the full and
+#                         the bare scenario with that payload
+#   make bench-kmod       (part of make bench) the in-guest benchmark,
+#                         table on stdout, $(BUILD)/bench/kmod.csv
+#
+# Other fragments add guest test programs (aarch64 executables; exit 0
+# pass, 4 skip, anything else fail) with  GUEST_TESTS += path/to/prog
+# They run in the full scenario after the kselftests, before the rmmod test.
 include selftests/qemu/qemu.mk
+
+ST_OUT := $(BUILD)/selftests
+ST_PAYLOAD := $(ST_OUT)/payload
+ST_CC ?= aarch64-linux-gnu-gcc
+ST_HARNESS_DIR := $(LINUX_SRC)/tools/testing/selftests
+ST_CFLAGS := -std=gnu11 -O2 -g -static -pthread -Wall -Wextra -Werror \
+	     -Wshadow -Wstrict-prototypes \
+	     -isystem $(ST_HARNESS_DIR) -Iuapi -Iselftests
+ST_HDRS := selftests/memheap_test.h selftests/mh_names.h uapi/linux/memheap.h
+
+# kselftest_harness.h programs, one concern each.
+ST_TESTS := regions alloc_map bad_input mmap lifetime concurrency netlink
+# Shell tests: load.sh runs before the default load, rmmod.sh last.
+ST_SCRIPTS := load.sh rmmod.sh
+# Small tool the shell tests drive the device with.
+ST_TOOLS := mhtool
+
+GUEST_TESTS ?=
+
+ST_BINS := $(addprefix $(ST_OUT)/,$(ST_TESTS) $(ST_TOOLS))
+
+.PHONY: selftests selftests-qemu selftests-cc
+CHECK_GOALS += selftests-qemu
+
+$(ST_HARNESS_DIR)/kselftest_harness.h:
+	@scripts/extract-linux-source.sh $(LINUX_SRC)
+
+$(ST_OUT)/netlink: selftests/netlink.c selftests/mh_genl.c selftests/mh_genl.h \
+		$(ST_HDRS) $(ST_HARNESS_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(ST_CC) $(ST_CFLAGS) selftests/netlink.c selftests/mh_genl.c -o $@
+
+$(ST_OUT)/%: selftests/%.c $(ST_HDRS) $(ST_HARNESS_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(ST_CC) $(ST_CFLAGS) $< -o $@
+
+# The payload: /payload/run in the guest, tests under /payload/tests,
+# other fragments' GUEST_TESTS under /payload/extra (run in list order).
+$(ST_PAYLOAD)/.stamp: $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) \
+		selftests/run_guest.sh $(GUEST_TESTS)
+	@rm -rf $(ST_PAYLOAD)
+	@mkdir -p $(ST_PAYLOAD)/tests $(ST_PAYLOAD)/extra
+	cp selftests/run_guest.sh $(ST_PAYLOAD)/run
+	cp $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) $(ST_PAYLOAD)/tests/
+	@: > $(ST_PAYLOAD)/extra/list
+	@set -e; for t in $(GUEST_TESTS); do \
+		cp $$t $(ST_PAYLOAD)/extra/; basename $$t >> $(ST_PAYLOAD)/extra/list; \
+	done
+	@touch $@
+
+selftests: $(ST_PAYLOAD)/.stamp
+
+# Same sources with clang (aarch64 target, syntax and warnings only).
+selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
+	@set -e; for t in $(ST_TESTS) $(ST_TOOLS); do \
+		src=selftests/$$t.c; [ $$t = netlink ] && src="$$src selftests/mh_genl.c"; \
+		$(CLANG) --target=aarch64-linux-gnu -fsyntax-only \
+			$(filter-out -static -pthread -g -O2,$(ST_CFLAGS)) $$src; \
+	done; echo "selftests-cc: clang clean"
