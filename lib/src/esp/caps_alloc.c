@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * caps_alloc.c - heap_caps_malloc / calloc / realloc / free and their
+ * aligned and _prefer variants.
+ *
+ * As on ESP-IDF: size 0 gives NULL without a failure report; every other
+ * NULL fires the failed-allocation callback once per public call, with the
+ * caps of the last attempt.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "esp/esp_internal.h"
+
+void *mhl_esp_malloc_base(size_t size, uint32_t caps, size_t align, bool zero,
+			 const char *api)
+{
+	struct mhl_esp_req req;
+
+	mhl_esp_req(caps, &req);
+	return mhl_esp_alloc(&req, mhl_esp_round(&req, size), align, zero, api);
+}
+
+void *mhl_esp_failed(size_t size, uint32_t caps, const char *api)
+{
+	if (size)
+		mhl_esp_alloc_failed(size, caps, api);
+	return NULL;
+}
+
+MHL_ESP_API void *heap_caps_malloc(size_t size, uint32_t caps)
+{
+	void *p = mhl_esp_malloc_base(size, caps, 0, false, "heap_caps_malloc");
+
+	return p ? p : mhl_esp_failed(size, caps, "heap_caps_malloc");
+}
+
+static bool mul_overflows(size_t n, size_t size, size_t *out)
+{
+	return __builtin_mul_overflow(n, size, out);
+}
+
+MHL_ESP_API void *heap_caps_calloc(size_t n, size_t size, uint32_t caps)
+{
+	size_t bytes;
+	void *p;
+
+	if (mul_overflows(n, size, &bytes))
+		return mhl_esp_failed(SIZE_MAX, caps, "heap_caps_calloc");
+	p = mhl_esp_malloc_base(bytes, caps, 0, true, "heap_caps_calloc");
+	return p ? p : mhl_esp_failed(bytes, caps, "heap_caps_calloc");
+}
+
+static bool power_of_two(size_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+MHL_ESP_API void *heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_t caps)
+{
+	void *p = NULL;
+
+	if (power_of_two(alignment))
+		p = mhl_esp_malloc_base(size, caps, alignment, false, "heap_caps_aligned_alloc");
+	return p ? p : mhl_esp_failed(size, caps, "heap_caps_aligned_alloc");
+}
+
+MHL_ESP_API void *heap_caps_aligned_calloc(size_t alignment, size_t n, size_t size,
+					   uint32_t caps)
+{
+	size_t bytes;
+	void *p = NULL;
+
+	if (mul_overflows(n, size, &bytes))
+		return mhl_esp_failed(SIZE_MAX, caps, "heap_caps_aligned_calloc");
+	if (power_of_two(alignment))
+		p = mhl_esp_malloc_base(bytes, caps, alignment, true, "heap_caps_aligned_calloc");
+	return p ? p : mhl_esp_failed(bytes, caps, "heap_caps_aligned_calloc");
+}
+
+void mhl_esp_free_any(void *ptr, const char *api)
+{
+	struct multi_heap_info *h;
+
+	if (!ptr)
+		return;
+	h = mhl_esp_multi_heap_special(ptr);
+	if (h)
+		mhl_esp_multi_heap_free(h, ptr, api);
+	else
+		mhl_free(ptr, api);
+}
+
+MHL_ESP_API void heap_caps_free(void *ptr)
+{
+	mhl_esp_free_any(ptr, "heap_caps_free");
+}
+
+MHL_ESP_API void heap_caps_aligned_free(void *ptr)
+{
+	mhl_esp_free_any(ptr, "heap_caps_aligned_free");
+}
+
+/* Move @ptr into a new block for @req: copy, then free the old block. */
+static void *move(void *ptr, size_t old, size_t size, const struct mhl_esp_req *req,
+		  const char *api)
+{
+	void *r = mhl_esp_alloc(req, size, 0, false, api);
+
+	if (r) {
+		memcpy(r, ptr, old < size ? old : size);
+		mhl_esp_free_any(ptr, api);
+	}
+	return r;
+}
+
+/*
+ * ESP-IDF's heap_caps_realloc without the failure report: resize in the
+ * block's region when that region has the caps, else move.
+ */
+void *mhl_esp_realloc_base(void *ptr, size_t size, uint32_t caps, const char *api)
+{
+	struct mhl_esp_req req;
+	struct mhl_region_info info;
+	struct mhl_owner owner;
+	size_t old;
+	void *r;
+
+	if (!ptr)
+		return mhl_esp_malloc_base(size, caps, 0, false, api);
+	if (size == 0) {
+		mhl_esp_free_any(ptr, api);
+		return NULL;
+	}
+	mhl_esp_req(caps, &req);
+	size = mhl_esp_round(&req, size);
+	if (!req.possible || size == SIZE_MAX)
+		return NULL;
+	switch (mhl_owner_of(ptr, &owner)) {
+	case MHL_OWNER_NONE:
+		/* Reported by the core; ptr stays the caller's. */
+		return mhl_realloc(ptr, size, req.core_caps, MHL_ALLOC_NO_HOOK, api);
+	case MHL_OWNER_STANDALONE:
+		/* A standalone heap has no caps: the block moves to a region. */
+		old = heap_caps_get_allocated_size(ptr);
+		return old ? move(ptr, old, size, &req, api) : NULL;
+	case MHL_OWNER_REGION:
+		break;
+	}
+	old = mhl_usable_size(ptr);
+	if (!old)	/* not a live block: report through the core, keep ptr */
+		return mhl_realloc(ptr, size, req.core_caps, MHL_ALLOC_NO_HOOK, api);
+	if (mhl_region_get((unsigned int)owner.region, &info, NULL) == MHL_OK &&
+	    mhl_esp_region_matches(&req, &info) &&
+	    (!req.align || !((uintptr_t)ptr & (req.align - 1)))) {
+		if (req.align && size <= old)
+			return ptr;	/* an in-place shrink could not keep the alignment */
+		if (!req.align && req.no_spiram && mhl_esp_dma_spiram_exists() && size <= old)
+			return ptr;	/* the core might move it into external memory */
+		if (!req.align && !(req.no_spiram && mhl_esp_dma_spiram_exists())) {
+			/* caps 0 would mean "any region" here, but "same caps" to the core */
+			r = mhl_realloc(ptr, size, req.core_caps ? req.core_caps : info.caps,
+					MHL_ALLOC_NO_HOOK, api);
+			if (r)
+				return r;
+		}
+	}
+	return move(ptr, old, size, &req, api);
+}
+
+MHL_ESP_API void *heap_caps_realloc(void *ptr, size_t size, uint32_t caps)
+{
+	void *r = mhl_esp_realloc_base(ptr, size, caps, "heap_caps_realloc");
+
+	return r ? r : mhl_esp_failed(size, caps, "heap_caps_realloc");
+}
+
+MHL_ESP_API void *heap_caps_malloc_prefer(size_t size, size_t num, ...)
+{
+	uint32_t caps = MALLOC_CAP_DEFAULT;
+	void *r = NULL;
+	va_list ap;
+
+	va_start(ap, num);
+	while (num--) {
+		caps = va_arg(ap, uint32_t);
+		r = mhl_esp_malloc_base(size, caps, 0, false, "heap_caps_malloc_prefer");
+		if (r || size == 0)
+			break;
+	}
+	va_end(ap);
+	return r ? r : mhl_esp_failed(size, caps, "heap_caps_malloc_prefer");
+}
+
+MHL_ESP_API void *heap_caps_realloc_prefer(void *ptr, size_t size, size_t num, ...)
+{
+	uint32_t caps = MALLOC_CAP_DEFAULT;
+	void *r = NULL;
+	va_list ap;
+
+	va_start(ap, num);
+	while (num--) {
+		caps = va_arg(ap, uint32_t);
+		r = mhl_esp_realloc_base(ptr, size, caps, "heap_caps_realloc_prefer");
+		if (r || size == 0)
+			break;
+	}
+	va_end(ap);
+	return r ? r : mhl_esp_failed(size, caps, "heap_caps_realloc_prefer");
+}
+
+MHL_ESP_API void *heap_caps_calloc_prefer(size_t n, size_t size, size_t num, ...)
+{
+	uint32_t caps = MALLOC_CAP_DEFAULT;
+	size_t bytes;
+	void *r = NULL;
+	va_list ap;
+
+	va_start(ap, num);
+	if (mul_overflows(n, size, &bytes)) {
+		while (num--)
+			caps = va_arg(ap, uint32_t);
+		va_end(ap);
+		return mhl_esp_failed(SIZE_MAX, caps, "heap_caps_calloc_prefer");
+	}
+	while (num--) {
+		caps = va_arg(ap, uint32_t);
+		r = mhl_esp_malloc_base(bytes, caps, 0, true, "heap_caps_calloc_prefer");
+		if (r || bytes == 0)
+			break;
+	}
+	va_end(ap);
+	return r ? r : mhl_esp_failed(bytes, caps, "heap_caps_calloc_prefer");
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * caps_route.c - MALLOC_CAP_* to memheap capabilities, and the choice of
+ * region for a request.
+ *
+ * The core routes by "region caps include the request's caps".  ESP-IDF
+ * adds one exclusion: MALLOC_CAP_DMA never returns external memory unless
+ * MALLOC_CAP_SPIRAM is asked for too.  Only when some region is both DMA
+ * and SPIRAM does this layer walk the regions itself; otherwise the core's
+ * routing is already right.
+ */
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "esp/esp_internal.h"
+
+static const struct {
+	uint32_t esp, core;
+} cap_map[] = {
+	{ MALLOC_CAP_DMA, MEMHEAP_CAP_DMA },
+	{ MALLOC_CAP_SPIRAM, MEMHEAP_CAP_SPIRAM },
+	{ MALLOC_CAP_INTERNAL, MEMHEAP_CAP_INTERNAL },
+	{ MALLOC_CAP_8BIT, MEMHEAP_CAP_8BIT },
+	{ MALLOC_CAP_32BIT, MEMHEAP_CAP_32BIT },
+	{ MALLOC_CAP_DEFAULT, MEMHEAP_CAP_DEFAULT },
+};
+
+uint32_t mhl_esp_caps_to_core(uint32_t caps)
+{
+	uint32_t core = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(cap_map) / sizeof(cap_map[0]); i++)
+		if (caps & cap_map[i].esp)
+			core |= cap_map[i].core;
+	return core;
+}
+
+uint32_t mhl_esp_caps_from_core(uint32_t core_caps)
+{
+	uint32_t caps = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(cap_map) / sizeof(cap_map[0]); i++)
+		if (core_caps & cap_map[i].core)
+			caps |= cap_map[i].esp;
+	return caps;
+}
+
+size_t mhl_esp_cache_line(void)
+{
+	static atomic_size_t line;
+	size_t l = atomic_load_explicit(&line, memory_order_relaxed);
+	long v;
+
+	if (l)
+		return l;
+	v = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+	/* Unknown or implausible: 64 bytes, the common line size. */
+	l = (v >= 16 && v <= 4096 && !(v & (v - 1))) ? (size_t)v : 64;
+	atomic_store_explicit(&line, l, memory_order_relaxed);
+	return l;
+}
+
+void mhl_esp_req(uint32_t caps, struct mhl_esp_req *req)
+{
+	req->possible = !(caps & (MHL_ESP_CAPS_NEVER | ~MHL_ESP_CAPS_KNOWN));
+	req->core_caps = mhl_esp_caps_to_core(caps);
+	req->no_spiram = (caps & MALLOC_CAP_DMA) && !(caps & MALLOC_CAP_SPIRAM);
+	req->align = (caps & MALLOC_CAP_CACHE_ALIGNED) ? mhl_esp_cache_line() : 0;
+	req->round32 = caps & MALLOC_CAP_32BIT;
+}
+
+size_t mhl_esp_round(const struct mhl_esp_req *req, size_t size)
+{
+	if (!req->round32)
+		return size;
+	if (size > SIZE_MAX - 3)
+		return SIZE_MAX;
+	return (size + 3) & ~(size_t)3;
+}
+
+bool mhl_esp_region_matches(const struct mhl_esp_req *req,
+			    const struct mhl_region_info *info)
+{
+	if (!req->possible || (info->caps & req->core_caps) != req->core_caps)
+		return false;
+	return !(req->no_spiram && (info->caps & MEMHEAP_CAP_SPIRAM));
+}
+
+/*
+ * Whether any region is DMA and SPIRAM at once.  Regions are only ever
+ * appended and never change, so the answer is cached with the count it was
+ * computed for.
+ */
+bool mhl_esp_dma_spiram_exists(void)
+{
+	static atomic_uint seen_count;
+	static atomic_bool seen_any;
+	unsigned int n = mhl_region_count(), i;
+	struct mhl_region_info info;
+	bool any;
+
+	if (atomic_load_explicit(&seen_count, memory_order_acquire) == n)
+		return atomic_load_explicit(&seen_any, memory_order_relaxed);
+	any = false;
+	for (i = 0; i < n && !any; i++)
+		if (mhl_region_get(i, &info, NULL) == MHL_OK &&
+		    (info.caps & (MEMHEAP_CAP_DMA | MEMHEAP_CAP_SPIRAM)) ==
+		    (MEMHEAP_CAP_DMA | MEMHEAP_CAP_SPIRAM))
+			any = true;
+	atomic_store_explicit(&seen_any, any, memory_order_relaxed);
+	atomic_store_explicit(&seen_count, n, memory_order_release);
+	return any;
+}
+
+void *mhl_esp_alloc(const struct mhl_esp_req *req, size_t size, size_t align,
+		    bool zero, const char *api)
+{
+	unsigned int flags = MHL_ALLOC_NO_HOOK | (zero ? MHL_ALLOC_ZERO : 0);
+	struct mhl_region_info info;
+	unsigned int n, i;
+	void *p;
+
+	if (!req->possible || size == 0 || size == SIZE_MAX)
+		return NULL;
+	if (req->align > align)
+		align = req->align;
+	if (!req->no_spiram || !mhl_esp_dma_spiram_exists())
+		return mhl_alloc(size, align, req->core_caps, flags, api);
+	n = mhl_region_count();
+	for (i = 0; i < n; i++) {
+		if (mhl_region_get(i, &info, NULL) != MHL_OK ||
+		    !mhl_esp_region_matches(req, &info))
+			continue;
+		p = mhl_region_alloc(i, size, align, zero ? MHL_ALLOC_ZERO : 0);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+void mhl_esp_stats(uint32_t caps, struct mhl_stats *out)
+{
+	struct mhl_region_info info;
+	struct mhl_stats st;
+	struct mhl_esp_req req;
+	unsigned int n, i;
+
+	memset(out, 0, sizeof(*out));
+	mhl_esp_req(caps, &req);
+	if (!req.possible)
+		return;
+	n = mhl_region_count();
+	for (i = 0; i < n; i++) {
+		if (mhl_region_get(i, &info, &st) != MHL_OK ||
+		    !mhl_esp_region_matches(&req, &info))
+			continue;
+		out->total += st.total;
+		out->free += st.free;
+		out->allocated += st.allocated;
+		if (st.largest_free > out->largest_free)
+			out->largest_free = st.largest_free;
+		out->min_free += st.min_free;
+		out->peak_allocated += st.peak_allocated;
+		out->allocated_blocks += st.allocated_blocks;
+		out->free_blocks += st.free_blocks;
+		out->total_blocks += st.total_blocks;
+		out->alloc_count += st.alloc_count;
+		out->free_count += st.free_count;
+		out->failed_count += st.failed_count;
+		out->error_count += st.error_count;
+		out->regions++;
+	}
+	/* What heap_caps_malloc(s, caps) can get: 32BIT rounds s up to 4. */
+	if (req.round32)
+		out->largest_free &= ~(size_t)3;
+}
