@@ -8,6 +8,8 @@ Usage: board.py BOARD_CONF WHAT
         params    the default module parameter string (regions=...)
         expected  one line per region the default load must produce:
                   index name caps algo map origin size_bytes
+        carveouts one line per no-map carveout: name first last, as
+                  /proc/iomem prints them (hex, at least 8 digits, no 0x)
 
 Every inconsistency in the board (overlap, misalignment, outside RAM, bad
 name, unknown word) is an error naming the line: a wrong board must not
@@ -179,6 +181,10 @@ class Board:
             entries.append(":".join([head] + r.caps + [r.algo, r.mapping]))
         return f"regions={','.join(entries)}" if entries else ""
 
+    def carveouts(self):
+        return "".join(f"{r.name} {r.phys:08x} {r.phys + r.size - 1:08x}\n"
+                       for r in self.regions if r.phys is not None)
+
     def expected(self):
         return "".join(
             f"{i} {r.name} {'+'.join(r.sorted_caps())} {r.algo} {r.mapping} "
@@ -186,7 +192,8 @@ class Board:
 
 
 def main(argv):
-    if len(argv) != 3 or argv[2] not in ("machine", "dts", "params", "expected"):
+    if len(argv) != 3 or argv[2] not in ("machine", "dts", "params", "expected",
+                                            "carveouts"):
         sys.stderr.write(__doc__)
         return 2
     try:
@@ -201,6 +208,8 @@ def main(argv):
         sys.stdout.write(board.dts())
     elif what == "params":
         print(board.params())
+    elif what == "carveouts":
+        sys.stdout.write(board.carveouts())
     else:
         sys.stdout.write(board.expected())
     return 0

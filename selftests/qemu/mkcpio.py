@@ -83,7 +83,8 @@ def main(argv):
         return 1
     tmp = out_path + ".tmp"
     with open(tmp, "wb") as raw, \
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as gz:
+            gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0,
+                          compresslevel=6) as gz:
         writer = Writer(gz)
         add_tree(writer, root)
         for path, mode, rdev in nodes:

@@ -57,6 +57,7 @@ fi
 
 python3 "$here/board.py" "$board" params >"$stage/etc/memheap/params"
 python3 "$here/board.py" "$board" expected >"$stage/etc/memheap/regions.expected"
+python3 "$here/board.py" "$board" carveouts >"$stage/etc/memheap/carveouts"
 echo "memheap-qemu" >"$stage/etc/hostname"
 
 python3 "$here/mkcpio.py" "$out" "$stage" --node /dev/console:600:c:5:1

@@ -69,4 +69,4 @@ qemu-exec: $(QEMU_DTBS) $(QEMU_INITRAMFS)
 qemu-rig-test: $(QEMU_DTBS) $(QEMU_INITRAMFS)
 	@$(QEMU_DIR)/rig-test.sh $(QEMU_BUILD) $(QEMU_KERNEL) $(QEMU_BOARD)
 
-# CHECK_GOALS += qemu-rig-test  (enabled with rig-test.sh)
+CHECK_GOALS += qemu-rig-test
