@@ -18,7 +18,7 @@ ST_OUT := $(BUILD)/selftests
 ST_PAYLOAD := $(ST_OUT)/payload
 ST_CC ?= aarch64-linux-gnu-gcc
 ST_HARNESS_DIR := $(LINUX_SRC)/tools/testing/selftests
-ST_CFLAGS := -std=gnu11 -O2 -g -static -pthread -Wall -Wextra -Werror \
+ST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -static -pthread -Wall -Wextra -Werror \
 	     -Wshadow -Wstrict-prototypes \
 	     -isystem $(ST_HARNESS_DIR) -Iuapi -Iselftests
 ST_HDRS := selftests/memheap_test.h selftests/mh_names.h uapi/linux/memheap.h
