@@ -194,6 +194,12 @@ int mhl_region_add(const char *name, void *base, size_t size, uint32_t caps,
 
 #define MHL_ALLOC_ZERO		0x1u	/* zero the memory */
 #define MHL_ALLOC_NO_HOOK	0x2u	/* do not run failed-allocation listeners */
+/*
+ * Kernel backend: give the block a kernel buffer of its own (page-rounded)
+ * instead of a slice of a shared arena, so it can be exported as a dma-buf
+ * or synced alone.  No effect on the embedded backend and added regions.
+ */
+#define MHL_ALLOC_DEDICATED	0x4u
 
 /*
  * Allocate @size bytes aligned to @align (0 or a power of two; 0 means the
@@ -420,10 +426,21 @@ void mhl_track_remove(const void *ptr);
  */
 int mhl_dev_addr(const void *ptr, uint64_t *out);
 
-/* Cache maintenance: @for_device true before DMA, false before CPU reads. */
+/*
+ * Cache maintenance of [ptr, ptr + len) (len 0: to the end of the block's
+ * kernel buffer): @for_device true before the device reads what the CPU
+ * wrote, false before the CPU reads what the device wrote.  A no-op
+ * returning MHL_OK for memory that is not a kernel buffer (embedded
+ * backend, added regions, standalone heaps): it is ordinary coherent RAM.
+ */
 int mhl_sync(const void *ptr, size_t len, bool for_device);
 
-/* Export the kernel buffer holding @ptr as a dma-buf fd (>= 0) or MHL_E*. */
+/*
+ * Export the kernel buffer starting at @ptr as a dma-buf fd (>= 0).  @ptr
+ * must be a block with a buffer of its own (MHL_ALLOC_DEDICATED, or large
+ * enough to get one): a slice of a shared arena is MHL_ENOTSUP, as is the
+ * embedded backend.  @flags: O_CLOEXEC and/or O_RDWR.
+ */
 int mhl_export_dmabuf(const void *ptr, int flags);
 
 /* errno of the last failed kernel call in this thread (0 if none). */

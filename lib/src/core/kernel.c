@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel.c - the kernel backend: regions of memheap.ko (/dev/memheap).
+ *
+ * Each kernel region gets a virtual WINDOW reserved at start (PROT_NONE,
+ * four times the region's size); every buffer the library takes from the
+ * kernel is mapped at a fixed place inside its region's window.  The window
+ * is the region's single entry in the range table, so ownership lookup is
+ * as cheap as on the embedded backend, and a page map inside the window
+ * tells which buffer an address belongs to.
+ *
+ * Small requests (<= arena_size / 4, alignment <= page) are sub-allocated
+ * with the first-fit engine from ARENAS: kernel buffers of arena_size bytes.
+ * Larger ones (and MHL_ALLOC_DEDICATED) get a buffer of their own.  An arena
+ * that becomes empty goes back to the kernel, except one spare per region
+ * (so an alloc/free pair does not cost two system calls).
+ *
+ * Locking: one mutex per region covers its window, page map, buffers and
+ * arena heaps (created MH_HEAP_F_NOLOCK).  Buffers are mapped
+ * MADV_DONTFORK: a forked child does not share (and corrupt) the parent's
+ * arenas; it must not touch memheap memory it inherited.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+
+#define MHL_ARENA_MAX		(256u * 1024u)
+#define MHL_WINDOW_FACTOR	4u
+
+struct mhl_kbuf {
+	uintptr_t base;
+	size_t size;			/* bytes mapped (page multiple) */
+	uint32_t handle;
+	uint64_t dev_addr;
+	bool arena;
+	struct mh_heap heap;		/* arenas only */
+	struct mhl_kbuf *next, *prev;	/* region's buffer list */
+	struct mhl_kbuf *free_next;	/* descriptor free list */
+};
+
+struct mhl_kregion {
+	pthread_mutex_t lock;
+	uint32_t index;			/* kernel region index */
+	uintptr_t win;			/* window start */
+	size_t win_pages;
+	size_t page;
+	size_t arena_size;
+	struct mhl_kbuf **owner;	/* per window page: buffer or NULL */
+	uint8_t *used;			/* per window page: 1 if taken */
+	size_t scan_hint;		/* first page that may be free */
+	struct mhl_kbuf *bufs;		/* every live buffer */
+	struct mhl_kbuf *spare;		/* one empty arena kept */
+	size_t large_blocks, large_bytes;
+	size_t alloc_count, free_count, failed_count, error_count;
+};
+
+static int mhl_kfd = -1;
+static size_t mhl_kpage = 4096;
+static struct mhl_kbuf *mhl_kbuf_free;
+static pthread_mutex_t mhl_kbuf_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int mhl_kernel_open(char *err, size_t errlen)
+{
+	int fd = open(MEMHEAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": %s", strerror(errno));
+		return MHL_EIO;
+	}
+	return fd;
+}
+
+static int mhl_ioctl(unsigned long cmd, void *arg)
+{
+	int rc;
+
+	do {
+		rc = ioctl(mhl_kfd, cmd, arg);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0) {
+		mhl_set_errno(errno);
+		return errno == EPERM || errno == EACCES ? MHL_EPERM : MHL_EIO;
+	}
+	return 0;
+}
+
+static struct mhl_kbuf *mhl_kbuf_get(void)
+{
+	struct mhl_kbuf *b;
+
+	pthread_mutex_lock(&mhl_kbuf_lock);
+	if (!mhl_kbuf_free) {
+		size_t bytes = 64 * 1024;
+		struct mhl_kbuf *slab = mhl_sys_alloc(bytes);
+
+		for (size_t i = 0; slab && i < bytes / sizeof(*slab); i++) {
+			slab[i].free_next = mhl_kbuf_free;
+			mhl_kbuf_free = &slab[i];
+		}
+	}
+	b = mhl_kbuf_free;
+	if (b)
+		mhl_kbuf_free = b->free_next;
+	pthread_mutex_unlock(&mhl_kbuf_lock);
+	if (b)
+		memset(b, 0, sizeof(*b));
+	return b;
+}
+
+static void mhl_kbuf_put(struct mhl_kbuf *b)
+{
+	pthread_mutex_lock(&mhl_kbuf_lock);
+	b->free_next = mhl_kbuf_free;
+	mhl_kbuf_free = b;
+	pthread_mutex_unlock(&mhl_kbuf_lock);
+}
+
+/* First run of @pages free window pages; SIZE_MAX if none. */
+static size_t mhl_win_find(struct mhl_kregion *k, size_t pages, size_t align_pages)
+{
+	for (size_t i = k->scan_hint; i + pages <= k->win_pages;) {
+		size_t start = (i + align_pages - 1) & ~(align_pages - 1);
+		size_t j;
+
+		if (start + pages > k->win_pages)
+			break;
+		for (j = 0; j < pages && !k->used[start + j]; j++)
+			;
+		if (j == pages)
+			return start;
+		i = start + j + 1;
+	}
+	return SIZE_MAX;
+}
+
+static void mhl_win_mark(struct mhl_kregion *k, size_t first, size_t pages,
+			 struct mhl_kbuf *b)
+{
+	for (size_t i = 0; i < pages; i++) {
+		k->used[first + i] = b ? 1 : 0;
+		k->owner[first + i] = b;
+	}
+	if (!b && first < k->scan_hint)
+		k->scan_hint = first;
+	while (k->scan_hint < k->win_pages && k->used[k->scan_hint])
+		k->scan_hint++;
+}
+
+/* Take a kernel buffer of @size bytes (page multiple) and map it. */
+static struct mhl_kbuf *mhl_kbuf_new(struct mhl_region *r, size_t size, size_t align)
+{
+	struct mhl_kregion *k = r->k;
+	struct memheap_alloc a = {
+		.size = size, .align = align > k->page ? align : 0,
+		.flags = MEMHEAP_ALLOC_REGION, .region = k->index,
+		.caps = r->info.caps,
+	};
+	struct memheap_handle_arg fr = { 0 };
+	struct mhl_kbuf *b;
+	size_t pages, first, align_pages;
+	void *p;
+
+	align_pages = align > k->page ? align / k->page : 1;
+	b = mhl_kbuf_get();
+	if (!b)
+		return NULL;
+	if (mhl_ioctl(MEMHEAP_IOC_ALLOC, &a))
+		goto put;
+	pages = a.size_out / k->page;
+	first = mhl_win_find(k, pages, align_pages);
+	if (first == SIZE_MAX)
+		goto kfree;
+	p = mmap((void *)(k->win + first * k->page), a.size_out, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, mhl_kfd, (off_t)a.mmap_offset);
+	if (p == MAP_FAILED) {
+		mhl_set_errno(errno);
+		/* MAP_FIXED failure may have dropped the reservation: restore it */
+		mmap((void *)(k->win + first * k->page), a.size_out, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+		goto kfree;
+	}
+	madvise(p, a.size_out, MADV_DONTFORK);
+	b->base = (uintptr_t)p;
+	b->size = a.size_out;
+	b->handle = a.handle;
+	b->dev_addr = a.dev_addr;
+	mhl_win_mark(k, first, pages, b);
+	b->next = k->bufs;
+	if (k->bufs)
+		k->bufs->prev = b;
+	k->bufs = b;
+	return b;
+kfree:
+	fr.handle = a.handle;
+	mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
+put:
+	mhl_kbuf_put(b);
+	return NULL;
+}
+
+static void mhl_kbuf_release(struct mhl_region *r, struct mhl_kbuf *b)
+{
+	struct mhl_kregion *k = r->k;
+	struct memheap_handle_arg fr = { .handle = b->handle };
+
+	if (b->arena)
+		mh_heap_destroy(&b->heap);
+	/* replace the mapping by the reservation again: the window stays ours */
+	mmap((void *)b->base, b->size, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
+	mhl_win_mark(k, (b->base - k->win) / k->page, b->size / k->page, NULL);
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		k->bufs = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	mhl_kbuf_put(b);
+}
+
+static struct mhl_kbuf *mhl_arena_new(struct mhl_region *r)
+{
+	struct mhl_kbuf *b = mhl_kbuf_new(r, r->k->arena_size, 0);
+	struct mh_heap_config hc;
+	struct mh_region_config rc = { .algo = MH_ALGO_FIRSTFIT };
+
+	if (!b)
+		return NULL;
+	mhl_engine_config(&hc, r->info.name);
+	hc.flags = MH_HEAP_F_NOLOCK;
+	if (mh_heap_init(&b->heap, &hc) ||
+	    mh_heap_add_region(&b->heap, (void *)b->base, b->size, &rc)) {
+		mhl_kbuf_release(r, b);
+		return NULL;
+	}
+	b->arena = true;
+	return b;
+}
+
+static struct mhl_kbuf *mhl_kbuf_of(struct mhl_kregion *k, const void *ptr)
+{
+	uintptr_t a = (uintptr_t)ptr;
+
+	if (a < k->win || a >= k->win + k->win_pages * k->page)
+		return NULL;
+	return k->owner[(a - k->win) / k->page];
+}
+
+static bool mhl_is_small(struct mhl_kregion *k, size_t size, size_t align,
+			 unsigned int flags)
+{
+	return !(flags & MHL_ALLOC_DEDICATED) && size <= k->arena_size / 4 &&
+	       align <= k->page;
+}
+
+void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
+		       unsigned int flags)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	void *p = NULL;
+
+	pthread_mutex_lock(&k->lock);
+	if (mhl_is_small(k, size, align, flags)) {
+		for (b = k->bufs; b && !p; b = b->next) {
+			if (!b->arena)
+				continue;
+			p = align <= MH_MIN_ALIGN ? mh_alloc(&b->heap, size)
+						  : mh_aligned_alloc(&b->heap, align, size);
+		}
+		if (!p) {
+			b = mhl_arena_new(r);
+			if (b)
+				p = align <= MH_MIN_ALIGN ? mh_alloc(&b->heap, size)
+							  : mh_aligned_alloc(&b->heap, align, size);
+		}
+		if (p && k->spare && mhl_kbuf_of(k, p) == k->spare)
+			k->spare = NULL;
+	} else if (size <= SIZE_MAX - k->page) {
+		b = mhl_kbuf_new(r, (size + k->page - 1) & ~(k->page - 1), align);
+		if (b) {
+			p = (void *)b->base;
+			k->large_blocks++;
+			k->large_bytes += b->size;
+		}
+	}
+	if (p)
+		k->alloc_count++;
+	else
+		k->failed_count++;
+	pthread_mutex_unlock(&k->lock);
+	return p;
+}
+
+int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	int rc = 0;
+
+	(void)api;
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_of(k, ptr);
+	if (!b) {
+		rc = MHL_EFOREIGN;
+	} else if (b->arena) {
+		rc = mh_free(&b->heap, ptr);
+		if (!rc && !b->heap.allocated_bytes) {
+			/* empty: keep one spare, give the rest back */
+			if (!k->spare)
+				k->spare = b;
+			else if (k->spare != b)
+				mhl_kbuf_release(r, b);
+		}
+	} else if ((uintptr_t)ptr != b->base) {
+		rc = MHL_EFOREIGN;
+	} else {
+		k->large_blocks--;
+		k->large_bytes -= b->size;
+		mhl_kbuf_release(r, b);
+	}
+	if (rc)
+		k->error_count++;
+	else
+		k->free_count++;
+	pthread_mutex_unlock(&k->lock);
+	return rc;
+}
+
+void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	void *p = NULL;
+
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_of(k, ptr);
+	if (b && b->arena && mhl_is_small(k, size, 0, 0))
+		p = mh_realloc(&b->heap, ptr, size);
+	else if (b && !b->arena && (uintptr_t)ptr == b->base && size <= b->size)
+		p = ptr;
+	pthread_mutex_unlock(&k->lock);
+	return p;	/* NULL: the core moves the block */
+}
+
+size_t mhl_kernel_usable(struct mhl_region *r, const void *ptr)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	size_t n = 0;
+
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_of(k, ptr);
+	if (b && b->arena)
+		n = mh_usable_size(&b->heap, ptr);
+	else if (b && (uintptr_t)ptr == b->base)
+		n = b->size;
+	pthread_mutex_unlock(&k->lock);
+	return n;
+}
+
+static bool mhl_ksmallest_cb(const struct mh_block_info *bi, void *ctx)
+{
+	size_t *smallest = ctx;
+
+	if (!bi->used && (*smallest == 0 || bi->size < *smallest))
+		*smallest = bi->size;
+	return true;
+}
+
+void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
+{
+	struct mhl_kregion *k = r->k;
+	struct memheap_region_info q = { .index = k->index };
+	size_t arena_free = 0, arena_largest = 0;
+
+	pthread_mutex_lock(&k->lock);
+	for (struct mhl_kbuf *b = k->bufs; b; b = b->next) {
+		struct mh_stats es;
+
+		if (!b->arena)
+			continue;
+		mh_get_stats(&b->heap, &es);
+		arena_free += es.free_bytes;
+		if (es.largest_free > arena_largest)
+			arena_largest = es.largest_free;
+		st->allocated_blocks += es.allocated_blocks;
+		st->free_blocks += es.free_blocks;
+		st->total_blocks += es.total_blocks;
+		mh_walk(&b->heap, mhl_ksmallest_cb, &st->smallest_free);
+	}
+	st->allocated_blocks += k->large_blocks;
+	st->total_blocks += k->large_blocks;
+	st->alloc_count = k->alloc_count;
+	st->free_count = k->free_count;
+	st->failed_count = k->failed_count;
+	st->error_count = k->error_count;
+	pthread_mutex_unlock(&k->lock);
+
+	if (!mhl_ioctl(MEMHEAP_IOC_REGION_QUERY, &q)) {
+		st->total = q.size;
+		st->free = q.free + arena_free;
+		st->allocated = st->total > st->free ? st->total - st->free : 0;
+		st->largest_free = q.largest_free > arena_largest ? q.largest_free : arena_largest;
+		st->min_free = q.min_free;
+		st->peak_allocated = q.size - q.min_free;
+	}
+}
+
+int mhl_kernel_check(struct mhl_region *r)
+{
+	struct mhl_kregion *k = r->k;
+	struct memheap_check c = { .region = k->index };
+	int first = 0;
+
+	pthread_mutex_lock(&k->lock);
+	for (struct mhl_kbuf *b = k->bufs; b; b = b->next) {
+		if (!b->arena)
+			continue;
+		int rc = mh_check(&b->heap);
+
+		if (rc && !first)
+			first = rc;
+	}
+	pthread_mutex_unlock(&k->lock);
+	mhl_pending_clear();
+	if (!first && !mhl_ioctl(MEMHEAP_IOC_CHECK, &c) && c.errors)
+		first = MHL_EHEADER;
+	return first;
+}
+
+int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
+{
+	struct mhl_kregion *k = r->k;
+	int rc = 0;
+
+	pthread_mutex_lock(&k->lock);
+	for (struct mhl_kbuf *b = k->bufs; b && !rc; b = b->next) {
+		if (b->arena) {
+			rc = mh_walk(&b->heap, fn, ctx);
+		} else {
+			struct mh_block_info bi = {
+				.ptr = (void *)b->base, .size = b->size,
+				.block = (void *)b->base, .block_size = b->size,
+				.region = 0, .used = true,
+			};
+
+			if (!fn(&bi, ctx))
+				break;
+		}
+	}
+	pthread_mutex_unlock(&k->lock);
+	return rc;
+}
+
+void mhl_kernel_reset_min(struct mhl_region *r)
+{
+	/* the kernel keeps min_free since load for all processes; nothing to reset here */
+	(void)r;
+}
+
+int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	int rc = 0;
+
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_of(k, ptr);
+	if (!b)
+		rc = MHL_EFOREIGN;
+	else if (!b->dev_addr)
+		rc = MHL_EPERM;
+	else
+		*out = b->dev_addr + ((uintptr_t)ptr - b->base);
+	pthread_mutex_unlock(&k->lock);
+	return rc;
+}
+
+int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_device)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	struct memheap_sync s = { 0 };
+	int rc;
+
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_of(k, ptr);
+	if (b) {
+		s.handle = b->handle;
+		s.offset = (uintptr_t)ptr - b->base;
+		s.length = len;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (!b)
+		return MHL_EFOREIGN;
+	s.flags = for_device ? MEMHEAP_SYNC_FOR_DEVICE : MEMHEAP_SYNC_FOR_CPU;
+	rc = mhl_ioctl(MEMHEAP_IOC_SYNC, &s);
+	return rc == MHL_EIO && mhl_last_errno() == EINVAL ? MHL_EINVAL : rc;
+}
+
+int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags)
+{
+	struct mhl_kregion *k = r->k;
+	struct mhl_kbuf *b;
+	struct memheap_export e = { .flags = (uint32_t)flags };
+	int rc;
+
+	if (flags & ~(O_CLOEXEC | O_RDWR))
+		return MHL_EINVAL;
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_of(k, ptr);
+	rc = !b ? MHL_EFOREIGN : (b->arena || (uintptr_t)ptr != b->base) ? MHL_ENOTSUP : 0;
+	if (!rc)
+		e.handle = b->handle;
+	pthread_mutex_unlock(&k->lock);
+	if (rc)
+		return rc;
+	rc = mhl_ioctl(MEMHEAP_IOC_EXPORT, &e);
+	return rc ? rc : e.fd;
+}
+
+static int mhl_kregion_start(uint32_t index, char *err, size_t errlen)
+{
+	struct memheap_region_info q = { .index = index };
+	struct mhl_kregion *k;
+	size_t win, map_bytes;
+	void *w;
+	int rc;
+
+	if (mhl_ioctl(MEMHEAP_IOC_REGION_QUERY, &q)) {
+		snprintf(err, errlen, "region %u: query failed: %s", index, strerror(mhl_last_errno()));
+		return MHL_EIO;
+	}
+	q.name[MEMHEAP_NAME_LEN - 1] = '\0';
+	k = mhl_sys_alloc(sizeof(*k));
+	if (!k)
+		return MHL_ENOMEM;
+	pthread_mutex_init(&k->lock, NULL);
+	k->index = index;
+	k->page = mhl_kpage;
+	k->arena_size = MHL_ARENA_MAX;
+	while (k->arena_size > k->page && k->arena_size > q.size / 8)
+		k->arena_size /= 2;
+	win = ((size_t)q.size + k->page - 1) / k->page * k->page * MHL_WINDOW_FACTOR;
+	if (win < 64 * k->page)
+		win = 64 * k->page;
+	k->win_pages = win / k->page;
+	map_bytes = k->win_pages * (sizeof(*k->owner) + 1);
+	k->owner = mhl_sys_alloc(map_bytes);
+	w = mmap(NULL, win, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!k->owner || w == MAP_FAILED) {
+		snprintf(err, errlen, "region '%s': cannot reserve %zu bytes of address space",
+			 q.name, win);
+		return MHL_ENOMEM;
+	}
+	k->used = (uint8_t *)(k->owner + k->win_pages);
+	k->win = (uintptr_t)w;
+	rc = mhl_region_new(q.name, q.caps ? q.caps : MEMHEAP_CAP_DEFAULT,
+			    q.algo == MEMHEAP_ALGO_BUDDY ? MH_ALGO_BUDDY : MH_ALGO_FIRSTFIT,
+			    MHL_ORIGIN_BACKEND, w, win, k);
+	if (rc < 0) {
+		snprintf(err, errlen, "region '%s': %s", q.name, mhl_strerror(rc));
+		return rc;
+	}
+	mhl_regions[rc].info.dev_addr = q.dev_addr;
+	return 0;
+}
+
+int mhl_kernel_start(int fd, char *err, size_t errlen)
+{
+	struct memheap_info info = { 0 };
+
+	mhl_kfd = fd;
+	if (mhl_ioctl(MEMHEAP_IOC_INFO, &info)) {
+		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": MEMHEAP_IOC_INFO: %s",
+			 strerror(mhl_last_errno()));
+		return MHL_EIO;
+	}
+	if (info.abi_version != MEMHEAP_ABI_VERSION) {
+		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": ABI version %u, library speaks %u",
+			 info.abi_version, MEMHEAP_ABI_VERSION);
+		return MHL_EIO;
+	}
+	if (info.page_size)
+		mhl_kpage = info.page_size;
+	if (!info.nr_regions) {
+		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": the module has no regions");
+		return MHL_EIO;
+	}
+	for (uint32_t i = 0; i < info.nr_regions && i < MHL_MAX_REGIONS; i++) {
+		int rc = mhl_kregion_start(i, err, errlen);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * registry.c - the region registry and the address-range table.
+ *
+ * Both are append-only arrays: an entry is filled completely, then the
+ * count is published with a release store, so readers (every free) scan
+ * them without a lock.  Writers serialise on mhl_registry_lock, which also
+ * makes "check overlap, then add" atomic.  Unregistered ranges stay in the
+ * table as dead entries; slots are not reused, so a reader never sees an
+ * entry change under it.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/internal.h"
+
+struct mhl_region mhl_regions[MHL_MAX_REGIONS];
+atomic_uint mhl_nregions;
+
+static struct mhl_range mhl_ranges[MHL_MAX_RANGES];
+static atomic_uint mhl_nranges;
+static pthread_mutex_t mhl_registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void *mhl_sys_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void mhl_sys_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
+
+static bool mhl_overlaps_locked(uintptr_t start, uintptr_t end)
+{
+	unsigned int n = atomic_load_explicit(&mhl_nranges, memory_order_acquire);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct mhl_range *r = &mhl_ranges[i];
+
+		if (atomic_load_explicit(&r->live, memory_order_relaxed) &&
+		    start < r->end && r->start < end)
+			return true;
+	}
+	return false;
+}
+
+static int mhl_range_add_locked(uintptr_t start, uintptr_t end, int region,
+				struct mh_heap *heap, void *tag)
+{
+	unsigned int n = atomic_load_explicit(&mhl_nranges, memory_order_relaxed);
+
+	if (!start || end <= start)
+		return MHL_EINVAL;
+	if (mhl_overlaps_locked(start, end))
+		return MHL_EOVERLAP;
+	if (n == MHL_MAX_RANGES)
+		return MHL_ENOMEM;
+	mhl_ranges[n].start = start;
+	mhl_ranges[n].end = end;
+	mhl_ranges[n].region = region;
+	mhl_ranges[n].heap = heap;
+	mhl_ranges[n].tag = tag;
+	atomic_store_explicit(&mhl_ranges[n].live, 1, memory_order_relaxed);
+	atomic_store_explicit(&mhl_nranges, n + 1, memory_order_release);
+	return 0;
+}
+
+int mhl_range_add(uintptr_t start, uintptr_t end, int region,
+		  struct mh_heap *heap, void *tag)
+{
+	pthread_mutex_lock(&mhl_registry_lock);
+	int rc = mhl_range_add_locked(start, end, region, heap, tag);
+
+	pthread_mutex_unlock(&mhl_registry_lock);
+	return rc;
+}
+
+const struct mhl_range *mhl_range_find(uintptr_t addr)
+{
+	unsigned int n = atomic_load_explicit(&mhl_nranges, memory_order_acquire);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct mhl_range *r = &mhl_ranges[i];
+
+		if (addr >= r->start && addr < r->end &&
+		    atomic_load_explicit(&r->live, memory_order_acquire))
+			return r;
+	}
+	return NULL;
+}
+
+bool mhl_range_overlaps(const void *start, size_t size)
+{
+	uintptr_t s = (uintptr_t)start;
+
+	mhl_init();
+	if (!size || s + size < s)
+		return size != 0;
+	pthread_mutex_lock(&mhl_registry_lock);
+	bool hit = mhl_overlaps_locked(s, s + size);
+
+	pthread_mutex_unlock(&mhl_registry_lock);
+	return hit;
+}
+
+int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
+		   enum mhl_region_origin origin, void *base, size_t size,
+		   struct mhl_kregion *k)
+{
+	uintptr_t start = (uintptr_t)base;
+	int rc;
+
+	if (!base || !size || start + size < start || !caps ||
+	    (caps & ~MEMHEAP_CAPS_ALL) ||
+	    (algo != MH_ALGO_FIRSTFIT && algo != MH_ALGO_BUDDY))
+		return MHL_EINVAL;
+	if (name && strlen(name) >= MEMHEAP_NAME_LEN)
+		return MHL_EINVAL;
+
+	pthread_mutex_lock(&mhl_registry_lock);
+	unsigned int idx = atomic_load_explicit(&mhl_nregions, memory_order_relaxed);
+	struct mhl_region *r = &mhl_regions[idx];
+
+	rc = MHL_ENOMEM;
+	if (idx == MHL_MAX_REGIONS)
+		goto out;
+	rc = MHL_EOVERLAP;
+	if (mhl_overlaps_locked(start, start + size))
+		goto out;
+
+	memset(&r->info, 0, sizeof(r->info));
+	if (name)
+		strcpy(r->info.name, name);
+	else
+		snprintf(r->info.name, sizeof(r->info.name), "added%u", idx);
+	r->info.index = idx;
+	r->info.caps = caps;
+	r->info.algo = algo;
+	r->info.origin = origin;
+	r->info.start = start;
+	r->info.end = start + size;
+	r->k = k;
+	r->min_floor = SIZE_MAX;
+	r->peak_floor = 0;
+	if (!k) {
+		struct mh_heap_config hc;
+		struct mh_region_config rc_cfg = { .algo = algo };
+
+		mhl_engine_config(&hc, r->info.name);
+		rc = mh_heap_init(&r->heap, &hc);
+		if (rc)
+			goto out;
+		rc = mh_heap_add_region(&r->heap, base, size, &rc_cfg);
+		if (rc) {
+			mh_heap_destroy(&r->heap);
+			goto out;
+		}
+	}
+	rc = mhl_range_add_locked(start, start + size, (int)idx, k ? NULL : &r->heap, NULL);
+	if (rc) {
+		if (!k)
+			mh_heap_destroy(&r->heap);
+		goto out;
+	}
+	atomic_store_explicit(&mhl_nregions, idx + 1, memory_order_release);
+	rc = (int)idx;
+out:
+	pthread_mutex_unlock(&mhl_registry_lock);
+	return rc;
+}
+
+int mhl_region_add(const char *name, void *base, size_t size, uint32_t caps,
+		   enum mh_algo algo)
+{
+	mhl_init();
+	return mhl_region_new(name, caps, algo, MHL_ORIGIN_ADDED, base, size, NULL);
+}
+
+unsigned int mhl_region_count(void)
+{
+	mhl_init();
+	return atomic_load_explicit(&mhl_nregions, memory_order_acquire);
+}
+
+int mhl_region_find(const char *name)
+{
+	unsigned int n = mhl_region_count();
+
+	if (!name)
+		return -1;
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(mhl_regions[i].info.name, name))
+			return (int)i;
+	return -1;
+}
+
+enum mhl_owner_kind mhl_owner_of(const void *addr, struct mhl_owner *out)
+{
+	const struct mhl_range *r;
+	struct mhl_owner o = { .kind = MHL_OWNER_NONE, .region = -1 };
+
+	mhl_init();
+	r = addr ? mhl_range_find((uintptr_t)addr) : NULL;
+	if (r) {
+		o.kind = r->region >= 0 ? MHL_OWNER_REGION : MHL_OWNER_STANDALONE;
+		o.region = r->region;
+		o.heap = r->heap;
+		o.tag = r->tag;
+		o.start = r->start;
+		o.end = r->end;
+	}
+	if (out)
+		*out = o;
+	return o.kind;
+}
+
+int mhl_standalone_register(void *start, size_t size, struct mh_heap *heap,
+			    void *tag)
+{
+	uintptr_t s = (uintptr_t)start;
+
+	mhl_init();
+	if (!start || !size || !heap || s + size < s)
+		return MHL_EINVAL;
+	return mhl_range_add(s, s + size, -1, heap, tag);
+}
+
+int mhl_standalone_unregister(struct mh_heap *heap)
+{
+	int found = 0;
+
+	mhl_init();
+	if (!heap)
+		return MHL_EINVAL;
+	pthread_mutex_lock(&mhl_registry_lock);
+	unsigned int n = atomic_load_explicit(&mhl_nranges, memory_order_relaxed);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct mhl_range *r = &mhl_ranges[i];
+
+		if (r->region < 0 && r->heap == heap &&
+		    atomic_load_explicit(&r->live, memory_order_relaxed)) {
+			atomic_store_explicit(&r->live, 0, memory_order_release);
+			found++;
+		}
+	}
+	pthread_mutex_unlock(&mhl_registry_lock);
+	return found ? 0 : MHL_EFOREIGN;
+}
+
+int mhl_standalone_check_all(bool print)
+{
+	unsigned int n = atomic_load_explicit(&mhl_nranges, memory_order_acquire);
+	int first = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct mhl_range *r = &mhl_ranges[i];
+		bool seen = false;
+
+		if (r->region >= 0 || !atomic_load_explicit(&r->live, memory_order_acquire))
+			continue;
+		/* a heap with several ranges is checked once */
+		for (unsigned int j = 0; j < i && !seen; j++)
+			seen = mhl_ranges[j].heap == r->heap && mhl_ranges[j].region < 0 &&
+			       atomic_load_explicit(&mhl_ranges[j].live, memory_order_acquire);
+		if (seen)
+			continue;
+		mhl_check_print_mode(print);
+		int rc = mh_check(r->heap);
+
+		mhl_check_print_mode(false);
+		mhl_pending_clear();
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}

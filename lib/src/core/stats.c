@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stats.c - statistics, minimum-free monitoring, integrity checks, walks,
+ * and the memheap extensions dispatched to the kernel backend.
+ *
+ * Minimum free: the engine keeps the lowest free since its last reset.
+ * The core keeps, per region, the lowest free seen before that reset
+ * (min_floor), so the lifetime minimum survives the resets the local
+ * monitor needs: lifetime = min(min_floor, engine minimum).  Floors and
+ * the monitor state are under mhl_monitor_lock; allocation never takes it.
+ */
+#include <string.h>
+
+#include "core/internal.h"
+
+static pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool mhl_monitoring;
+
+static bool mhl_smallest_cb(const struct mh_block_info *b, void *ctx)
+{
+	size_t *smallest = ctx;
+
+	if (!b->used && (*smallest == 0 || b->size < *smallest))
+		*smallest = b->size;
+	return true;
+}
+
+/* Stats of region @r; caller holds mhl_monitor_lock. */
+static void mhl_region_stats_locked(struct mhl_region *r, struct mhl_stats *st)
+{
+	struct mh_stats es;
+
+	memset(st, 0, sizeof(*st));
+	st->regions = 1;
+	if (r->k) {
+		mhl_kernel_stats(r, st);
+		return;
+	}
+	mh_get_stats(&r->heap, &es);
+	st->total = es.total_bytes;
+	st->free = es.free_bytes;
+	st->allocated = es.allocated_bytes;
+	st->largest_free = es.largest_free;
+	st->min_free = es.min_free_ever;
+	if (!mhl_monitoring && r->min_floor < st->min_free)
+		st->min_free = r->min_floor;
+	st->peak_allocated = es.peak_allocated > r->peak_floor ? es.peak_allocated : r->peak_floor;
+	st->allocated_blocks = es.allocated_blocks;
+	st->free_blocks = es.free_blocks;
+	st->total_blocks = es.total_blocks;
+	st->alloc_count = es.alloc_count;
+	st->free_count = es.free_count;
+	st->failed_count = es.failed_count;
+	st->error_count = es.error_count;
+	mh_walk(&r->heap, mhl_smallest_cb, &st->smallest_free);
+}
+
+int mhl_region_get(unsigned int index, struct mhl_region_info *info,
+		   struct mhl_stats *stats)
+{
+	if (index >= mhl_region_count())
+		return MHL_EINVAL;
+	if (info)
+		*info = mhl_regions[index].info;
+	if (stats) {
+		pthread_mutex_lock(&mhl_monitor_lock);
+		mhl_region_stats_locked(&mhl_regions[index], stats);
+		pthread_mutex_unlock(&mhl_monitor_lock);
+	}
+	return 0;
+}
+
+void mhl_caps_stats(uint32_t caps, struct mhl_stats *out)
+{
+	unsigned int n = mhl_region_count();
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&mhl_monitor_lock);
+	for (unsigned int i = 0; i < n; i++) {
+		struct mhl_region *r = &mhl_regions[i];
+		struct mhl_stats st;
+
+		if ((r->info.caps & caps) != caps)
+			continue;
+		mhl_region_stats_locked(r, &st);
+		out->total += st.total;
+		out->free += st.free;
+		out->allocated += st.allocated;
+		if (st.largest_free > out->largest_free)
+			out->largest_free = st.largest_free;
+		out->min_free += st.min_free;
+		out->peak_allocated += st.peak_allocated;
+		out->allocated_blocks += st.allocated_blocks;
+		out->free_blocks += st.free_blocks;
+		out->total_blocks += st.total_blocks;
+		if (st.smallest_free && (!out->smallest_free || st.smallest_free < out->smallest_free))
+			out->smallest_free = st.smallest_free;
+		out->alloc_count += st.alloc_count;
+		out->free_count += st.free_count;
+		out->failed_count += st.failed_count;
+		out->error_count += st.error_count;
+		out->regions++;
+	}
+	pthread_mutex_unlock(&mhl_monitor_lock);
+}
+
+/* Fold the engine's minimum into the floor and restart the engine's. */
+static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
+{
+	struct mh_stats es;
+
+	if (r->k) {
+		mhl_kernel_reset_min(r);
+		return;
+	}
+	mh_get_stats(&r->heap, &es);
+	if (keep_floor) {
+		if (es.min_free_ever < r->min_floor)
+			r->min_floor = es.min_free_ever;
+		if (es.peak_allocated > r->peak_floor)
+			r->peak_floor = es.peak_allocated;
+	} else {
+		r->min_floor = SIZE_MAX;
+		r->peak_floor = 0;
+	}
+	mh_reset_min_free(&r->heap);
+}
+
+void mhl_reset_min_free(uint32_t caps)
+{
+	unsigned int n = mhl_region_count();
+
+	pthread_mutex_lock(&mhl_monitor_lock);
+	for (unsigned int i = 0; i < n; i++)
+		if ((mhl_regions[i].info.caps & caps) == caps)
+			mhl_region_restart_min(&mhl_regions[i], false);
+	pthread_mutex_unlock(&mhl_monitor_lock);
+}
+
+int mhl_min_free_monitor_start(void)
+{
+	unsigned int n = mhl_region_count();
+	int rc = 0;
+
+	pthread_mutex_lock(&mhl_monitor_lock);
+	if (mhl_monitoring) {
+		rc = MHL_ESTATE;
+	} else {
+		for (unsigned int i = 0; i < n; i++)
+			mhl_region_restart_min(&mhl_regions[i], true);
+		mhl_monitoring = true;
+	}
+	pthread_mutex_unlock(&mhl_monitor_lock);
+	return rc;
+}
+
+int mhl_min_free_monitor_stop(void)
+{
+	int rc = 0;
+
+	mhl_init();
+	pthread_mutex_lock(&mhl_monitor_lock);
+	if (!mhl_monitoring)
+		rc = MHL_ESTATE;
+	mhl_monitoring = false;
+	pthread_mutex_unlock(&mhl_monitor_lock);
+	return rc;
+}
+
+static int mhl_region_check(struct mhl_region *r, bool print)
+{
+	int rc;
+
+	if (r->k)
+		return mhl_kernel_check(r);
+	mhl_check_print_mode(print);
+	rc = mh_check(&r->heap);
+	mhl_check_print_mode(false);
+	mhl_pending_clear();
+	return rc;
+}
+
+int mhl_check(uint32_t caps, bool print)
+{
+	unsigned int n = mhl_region_count();
+	int first = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if ((mhl_regions[i].info.caps & caps) != caps)
+			continue;
+		int rc = mhl_region_check(&mhl_regions[i], print);
+
+		if (rc && !first)
+			first = rc;
+	}
+	if (!caps) {
+		int rc = mhl_standalone_check_all(print);
+
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}
+
+int mhl_check_addr(const void *addr, bool print)
+{
+	struct mhl_owner o;
+
+	if (mhl_owner_of(addr, &o) == MHL_OWNER_NONE)
+		return MHL_EFOREIGN;
+	if (o.kind == MHL_OWNER_REGION)
+		return mhl_region_check(&mhl_regions[o.region], print);
+	mhl_check_print_mode(print);
+	int rc = mh_check(o.heap);
+
+	mhl_check_print_mode(false);
+	mhl_pending_clear();
+	return rc;
+}
+
+struct mhl_walk_ctx {
+	const struct mhl_region_info *info;
+	mhl_walk_fn fn;
+	void *ctx;
+};
+
+static bool mhl_walk_cb(const struct mh_block_info *b, void *ctx)
+{
+	struct mhl_walk_ctx *w = ctx;
+
+	return w->fn(w->info, b, w->ctx);
+}
+
+int mhl_walk(uint32_t caps, mhl_walk_fn fn, void *ctx)
+{
+	unsigned int n = mhl_region_count();
+	int first = 0;
+
+	if (!fn)
+		return MHL_EINVAL;
+	for (unsigned int i = 0; i < n; i++) {
+		struct mhl_region *r = &mhl_regions[i];
+		struct mhl_walk_ctx w = { .info = &r->info, .fn = fn, .ctx = ctx };
+		int rc;
+
+		if ((r->info.caps & caps) != caps)
+			continue;
+		rc = r->k ? mhl_kernel_walk(r, mhl_walk_cb, &w)
+			  : mh_walk(&r->heap, mhl_walk_cb, &w);
+		mhl_pending_clear();
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}
+
+static struct mhl_region *mhl_kernel_owner(const void *ptr, int *rc)
+{
+	struct mhl_owner o;
+
+	if (mhl_owner_of(ptr, &o) == MHL_OWNER_NONE) {
+		*rc = MHL_EFOREIGN;
+		return NULL;
+	}
+	if (o.kind != MHL_OWNER_REGION || !mhl_regions[o.region].k) {
+		*rc = MHL_ENOTSUP;
+		return NULL;
+	}
+	return &mhl_regions[o.region];
+}
+
+int mhl_dev_addr(const void *ptr, uint64_t *out)
+{
+	int rc = 0;
+	struct mhl_region *r = mhl_kernel_owner(ptr, &rc);
+
+	if (!out)
+		return MHL_EINVAL;
+	if (!r)
+		return rc;
+	if (!(r->info.caps & MEMHEAP_CAP_DMA))
+		return MHL_ENOTSUP;
+	return mhl_kernel_dev_addr(r, ptr, out);
+}
+
+int mhl_sync(const void *ptr, size_t len, bool for_device)
+{
+	int rc = 0;
+	struct mhl_region *r = mhl_kernel_owner(ptr, &rc);
+
+	if (!r)
+		return rc == MHL_ENOTSUP ? MHL_OK : rc;
+	return mhl_kernel_sync(r, ptr, len, for_device);
+}
+
+int mhl_export_dmabuf(const void *ptr, int flags)
+{
+	int rc = 0;
+	struct mhl_region *r = mhl_kernel_owner(ptr, &rc);
+
+	if (!r)
+		return rc;
+	return mhl_kernel_export(r, ptr, flags);
+}
