@@ -114,6 +114,9 @@ timeout -k 5 "$timeout" qemu-system-aarch64 $(machine_args "") \
 	-device virtconsole,chardev=results,name=memheap.results \
 	</dev/null >"$out/qemu.log" 2>&1 &
 qemu_pid=$!
+# timeout(1) runs in its own process group, out of reach of ^C: pass an
+# interrupt on so no QEMU is left behind.
+trap 'kill -TERM $qemu_pid 2>/dev/null; wait $qemu_pid; exit 130' INT TERM
 tail_pid=""
 if [ $quiet -eq 0 ]; then
 	tail -n +1 -s 0.2 -f --pid=$qemu_pid "$results" |
