@@ -14,11 +14,11 @@ mkdir -p "$build"
 "$here/run.sh" --board "$board" --dump-dtb "$build/virt.dtb"
 dtc -q -I dtb -O dts -o "$build/virt.dts" "$build/virt.dtb"
 # The additions assume 2 address and 2 size cells at the root (virt's).
-grep -q '^	#address-cells = <0x02>;' "$build/virt.dts" &&
-	grep -q '^	#size-cells = <0x02>;' "$build/virt.dts" || {
+if ! grep -q '^	#address-cells = <0x02>;' "$build/virt.dts" ||
+	! grep -q '^	#size-cells = <0x02>;' "$build/virt.dts"; then
 	echo "mkdtb: QEMU's root node does not use 2 address/size cells" >&2
 	exit 1
-}
+fi
 if grep -q 'reserved-memory' "$build/virt.dts"; then
 	echo "mkdtb: QEMU's tree already has a reserved-memory node; extend board.py" >&2
 	exit 1

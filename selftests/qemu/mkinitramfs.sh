@@ -10,8 +10,9 @@
 set -eu
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
-[ $# -ge 3 ] && [ $# -le 4 ] ||
+if [ $# -lt 3 ] || [ $# -gt 4 ]; then
 	die "usage: mkinitramfs.sh OUT.cpio.gz KERNEL_DIR BOARD_CONF [MEMHEAP_KO]"
+fi
 out=$1
 kernel=$2
 board=$3

@@ -28,7 +28,7 @@ dt=/sys/firmware/devicetree/base
 	bad "memheap node has the wrong compatible"
 while read -r _index name _caps _algo _map origin _size; do
 	[ "$origin" = dt ] || continue
-	[ "$(tr -d '\0' <$dt/memheap/region-$name/memheap,name 2>/dev/null)" = "$name" ] ||
+	[ "$(tr -d '\0' <"$dt/memheap/region-$name/memheap,name" 2>/dev/null)" = "$name" ] ||
 		bad "no DT region-$name with memheap,name = $name"
 done <regions.expected
 [ -d $dt/reserved-memory ] || bad "no $dt/reserved-memory"
