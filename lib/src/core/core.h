@@ -57,6 +57,12 @@
 #include <linux/memheap.h>	/* MEMHEAP_CAP_*, MEMHEAP_NAME_LEN (uapi/) */
 #include "mh_pool.h"		/* engine: struct mh_heap, mh_stats, mh_block_info */
 
+/*
+ * Public functions of every family carry MHL_API: the library is built with
+ * -fvisibility=hidden, and the version script only narrows what is default.
+ */
+#define MHL_API __attribute__((visibility("default")))
+
 /* ---- error codes ----------------------------------------------------- */
 
 /* The engine's codes keep their values; the core adds a few of its own. */
