@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mhtool: the device as the shell tests (load.sh, rmmod.sh) need it.
+ *
+ *   mhtool regions            one line per region, in the format of the
+ *                             rig's regions.expected
+ *   mhtool alloc SIZE         allocate and free one buffer; prints "ok"
+ *                             or the errno name; exit 0 only on success
+ *   mhtool hold fd|map|dmabuf READY
+ *                             keep a reference to the module alive: the
+ *                             open file, a mapping (file closed) or a
+ *                             dma-buf (file closed); creates READY when
+ *                             set up, then waits to be killed
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/memheap.h>
+
+#include "mh_names.h"
+
+static const char *word_of(const struct mh_word *t, size_t n, uint32_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].value == v)
+			return t[i].word;
+	return "?";
+}
+
+#define WORD(table, v) word_of(table, sizeof(table) / sizeof(table[0]), v)
+
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case ENODEV: return "ENODEV";
+	case ENOMEM: return "ENOMEM";
+	case EINVAL: return "EINVAL";
+	case ENOENT: return "ENOENT";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	default: return strerror(err);
+	}
+}
+
+static int open_dev(void)
+{
+	int fd = open(MEMHEAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		fprintf(stderr, "mhtool: %s: %s\n", MEMHEAP_DEVICE_PATH, strerror(errno));
+	return fd;
+}
+
+static int cmd_regions(void)
+{
+	struct memheap_region_info ri;
+	struct memheap_info info = { 0 };
+	uint32_t i, b;
+	int fd = open_dev();
+
+	if (fd < 0)
+		return 1;
+	if (ioctl(fd, MEMHEAP_IOC_INFO, &info)) {
+		perror("mhtool: INFO");
+		return 1;
+	}
+	for (i = 0; i < info.nr_regions; i++) {
+		char caps[128] = "";
+
+		memset(&ri, 0, sizeof(ri));
+		ri.index = i;
+		if (ioctl(fd, MEMHEAP_IOC_REGION_QUERY, &ri)) {
+			perror("mhtool: REGION_QUERY");
+			return 1;
+		}
+		/* Caps in the binding's order, '+'-joined. */
+		for (b = 0; b < sizeof(mh_cap_words) / sizeof(mh_cap_words[0]); b++) {
+			if (!(ri.caps & mh_cap_words[b].value))
+				continue;
+			if (caps[0])
+				strcat(caps, "+");
+			strcat(caps, mh_cap_words[b].word);
+		}
+		printf("%u %s %s %s %s %s %llu\n", ri.index, ri.name, caps,
+		       WORD(mh_algo_words, ri.algo), WORD(mh_map_words, ri.map_mode),
+		       WORD(mh_origin_words, ri.origin), (unsigned long long)ri.size);
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_alloc(const char *size)
+{
+	struct memheap_alloc a = { .size = strtoull(size, NULL, 0) };
+	struct memheap_handle_arg h = { 0 };
+	int fd = open_dev();
+
+	if (fd < 0)
+		return 1;
+	if (ioctl(fd, MEMHEAP_IOC_ALLOC, &a)) {
+		printf("%s\n", errno_name(errno));
+		return 1;
+	}
+	h.handle = a.handle;
+	if (ioctl(fd, MEMHEAP_IOC_FREE, &h)) {
+		printf("free: %s\n", errno_name(errno));
+		return 1;
+	}
+	printf("ok\n");
+	close(fd);
+	return 0;
+}
+
+static int cmd_hold(const char *what, const char *ready)
+{
+	struct memheap_alloc a = { .size = 4096 };
+	struct memheap_export e = { .flags = O_RDWR };
+	int fd = open_dev(), rfd;
+	void *p;
+
+	if (fd < 0)
+		return 1;
+	if (ioctl(fd, MEMHEAP_IOC_ALLOC, &a)) {
+		perror("mhtool: ALLOC");
+		return 1;
+	}
+	if (!strcmp(what, "map")) {
+		p = mmap(NULL, a.size_out, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 (off_t)a.mmap_offset);
+		if (p == MAP_FAILED) {
+			perror("mhtool: mmap");
+			return 1;
+		}
+		close(fd);
+	} else if (!strcmp(what, "dmabuf")) {
+		e.handle = a.handle;
+		if (ioctl(fd, MEMHEAP_IOC_EXPORT, &e)) {
+			perror("mhtool: EXPORT");
+			return 1;
+		}
+		close(fd);
+	} else if (strcmp(what, "fd")) {
+		fprintf(stderr, "mhtool: hold fd|map|dmabuf\n");
+		return 2;
+	}
+	rfd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (rfd < 0) {
+		perror("mhtool: ready file");
+		return 1;
+	}
+	close(rfd);
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "regions"))
+		return cmd_regions();
+	if (argc == 3 && !strcmp(argv[1], "alloc"))
+		return cmd_alloc(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return cmd_hold(argv[2], argv[3]);
+	fprintf(stderr, "usage: mhtool regions | alloc SIZE | hold fd|map|dmabuf READY\n");
+	return 2;
+}
