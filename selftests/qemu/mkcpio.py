@@ -81,7 +81,7 @@ def main(argv):
     if not os.path.isdir(root):
         sys.stderr.write(f"mkcpio: {root}: not a directory\n")
         return 1
-    tmp = out_path + ".tmp"
+    tmp = f"{out_path}.{os.getpid()}.tmp"
     with open(tmp, "wb") as raw, \
             gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0,
                           compresslevel=6) as gz:

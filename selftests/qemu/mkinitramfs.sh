@@ -23,8 +23,10 @@ sysroot=${AARCH64_SYSROOT:-/usr/aarch64-linux-gnu}
 abi=$(cat "$kernel/abi") || die "no $kernel/abi (run 'make kernel-fetch')"
 [ -f "$kernel/busybox" ] || die "no $kernel/busybox (run 'make kernel-fetch')"
 
-stage="$out.d"
-rm -rf "$stage"
+# A private staging directory: several engineers may build at once.
+mkdir -p "$(dirname "$out")"
+stage=$(mktemp -d "$out.XXXXXX.d")
+trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \
 	"$stage/dev" "$stage/proc" "$stage/sys" "$stage/tmp" "$stage/run" \
 	"$stage/etc/memheap" "$stage/lib/modules/$abi" "$stage/lib/aarch64-linux-gnu" \
@@ -62,4 +64,3 @@ python3 "$here/board.py" "$board" carveouts >"$stage/etc/memheap/carveouts"
 echo "memheap-qemu" >"$stage/etc/hostname"
 
 python3 "$here/mkcpio.py" "$out" "$stage" --node /dev/console:600:c:5:1
-rm -rf "$stage"

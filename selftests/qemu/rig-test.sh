@@ -1,7 +1,8 @@
 #!/bin/bash
 # Tests of the QEMU rig itself (make qemu-rig-test).
-# Usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF
-#   BUILD_DIR holds the scenario trees and the base initramfs (build/qemu).
+# Usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF INITRAMFS
+#   BUILD_DIR holds the scenario trees (build/qemu); INITRAMFS is a base
+#   initramfs (made without memheap.ko: these tests are about the rig).
 # Without booting: the splat scanner on synthetic logs, the verdict on
 # synthetic results channels, board.py on bad boards, kmods.py, mkcpio.py,
 # qemu-exec's program check.  Then two boots: scenario full (the guest
@@ -13,7 +14,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF}
 kernel=${2:?usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF}
-board=${3:?usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF}
+board=${3:?usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF INITRAMFS}
+initramfs=${4:?usage: rig-test.sh BUILD_DIR KERNEL BOARD_CONF INITRAMFS}
 work="$build/rig-test"
 rm -rf "$work"
 mkdir -p "$work"
@@ -231,7 +233,7 @@ check "mkcpio.py: a bad node spec is an error" test $? -ne 0
 check "qemu-exec: a host program is refused before booting" test $? -eq 2
 "$here/qemu-exec.sh" --build "$work/exec" -- "$work/none" >/dev/null 2>&1
 check "qemu-exec: a missing program is refused" test $? -eq 2
-"$here/run.sh" --build "$build" --kernel "$kernel" --board "$board" \
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
 	--scenario odd --payload "$work" >/dev/null 2>&1
 check "run.sh: an unknown scenario is a usage error" test $? -eq 2
 
@@ -249,7 +251,7 @@ if ! "${cross}gcc" -std=c11 -Wall -Wextra -Werror -O2 \
 	not_ok "cross-compiling rig-tests/echo-args.c"
 fi
 start=$(date +%s.%N)
-"$here/run.sh" --build "$build" --kernel "$kernel" --board "$board" \
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
 	--scenario full --out "$work/full" --timeout 240 --payload "$payload" \
 	>"$work/full.stdout" 2>&1
 status=$?
@@ -282,7 +284,7 @@ mkdir -p "$payload"
 cp "$here/rig-tests/check-bare.sh" "$payload/run"
 python3 "$here/board.py" "$board" carveouts >"$payload/carveouts"
 start=$(date +%s.%N)
-"$here/run.sh" --build "$build" --kernel "$kernel" --board "$board" \
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
 	--scenario bare --out "$work/bare" --timeout 240 --payload "$payload" \
 	>"$work/bare.stdout" 2>&1
 status=$?

@@ -12,6 +12,7 @@
 #   --out DIR             logs and per-run files (default BUILD/SCENARIO)
 #   --build DIR           rig build directory holding SCENARIO.dtb and
 #                         initramfs.cpio.gz (default build/qemu)
+#   --initramfs FILE      base initramfs (default BUILD/initramfs.cpio.gz)
 #   --kernel FILE         kernel image (default build/kernel/vmlinuz)
 #   --board FILE          board description (default board.conf here)
 #   --append "ARGS"       extra kernel command line arguments
@@ -25,6 +26,7 @@ scenario=full
 timeout=300
 out=""
 build=build/qemu
+initramfs=""
 kernel=build/kernel/vmlinuz
 board="$here/board.conf"
 append=""
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
 	--build) build=${2:?}; shift 2 ;;
+	--initramfs) initramfs=${2:?}; shift 2 ;;
 	--kernel) kernel=${2:?}; shift 2 ;;
 	--board) board=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
@@ -82,7 +85,7 @@ fi
 [ -f "$payload/run" ] || die "$payload/run does not exist"
 [ -x "$payload/run" ] || die "$payload/run is not executable"
 dtb="$build/$scenario.dtb"
-initramfs="$build/initramfs.cpio.gz"
+initramfs=${initramfs:-$build/initramfs.cpio.gz}
 [ -f "$dtb" ] || die "no $dtb (make qemu-dtb)"
 [ -f "$initramfs" ] || die "no $initramfs (make qemu-initramfs)"
 [ -f "$kernel" ] || die "no kernel image $kernel (make kernel-fetch)"
@@ -90,8 +93,7 @@ out=${out:-$build/$scenario}
 mkdir -p "$out" || die "cannot create $out"
 
 # Second archive: the payload and the scenario name, appended to the base.
-stage="$out/payload.d"
-rm -rf "$stage"
+stage=$(mktemp -d "$out/payload.XXXXXX") || die "cannot create a staging directory in $out"
 mkdir -p "$stage/etc/memheap"
 cp -a "$payload" "$stage/payload" || die "cannot copy $payload"
 echo "$scenario" >"$stage/etc/memheap/scenario"

@@ -24,11 +24,11 @@ done <carveouts
 
 dt=/sys/firmware/devicetree/base
 [ -d $dt/memheap ] || bad "no $dt/memheap"
-[ "$(tr -d '\0' <$dt/memheap/compatible)" = "memheap,memheap" ] ||
+[ "$(tr -d '\0' 2>/dev/null <$dt/memheap/compatible)" = "memheap,memheap" ] ||
 	bad "memheap node has the wrong compatible"
 while read -r _index name _caps _algo _map origin _size; do
 	[ "$origin" = dt ] || continue
-	[ "$(tr -d '\0' <"$dt/memheap/region-$name/memheap,name" 2>/dev/null)" = "$name" ] ||
+	[ "$(tr -d '\0' 2>/dev/null <"$dt/memheap/region-$name/memheap,name")" = "$name" ] ||
 		bad "no DT region-$name with memheap,name = $name"
 done <regions.expected
 [ -d $dt/reserved-memory ] || bad "no $dt/reserved-memory"
