@@ -55,7 +55,7 @@ $(LIB_OUT)/$(1)/tests/%: lib/tests/%.c $(LIB_TEST_HDRS) $(LIB_HDRS) $(LIB_OUT)/$
 	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -Ilib/tests $(3) $$< $(LIB_OUT)/$(1)/libmemheap.a -pthread $(4) -o $$@
 $(LIB_OUT)/$(1)/examples/%: lib/examples/%.c $(LIB_HDRS) $(LIB_OUT)/$(1)/libmemheap.a
 	@mkdir -p $$(@D)
-	$(2) $(BASE_CFLAGS) $(CFLAGS) -Ilib/include $(3) $$< $(LIB_OUT)/$(1)/libmemheap.a -pthread $(4) -o $$@
+	$(2) $(BASE_CFLAGS) $(CFLAGS) -Ilib/include -I$$(<D)/support $(3) $$< $(LIB_OUT)/$(1)/libmemheap.a -pthread $(4) -o $$@
 endef
 $(eval $(call lib_variant,gcc,$(CC),,))
 $(eval $(call lib_variant,clang,$(CLANG),,))
