@@ -9,7 +9,8 @@
 #   make qemu-rig-test     tests of the rig itself (part of make check)
 #
 # Variables other fragments use: QEMU_BUILD (build/qemu), QEMU_INITRAMFS,
-# QEMU_DTBS, QEMU_RUN (the runner script), PAYLOAD (default
+# QEMU_DTBS, QEMU_RUN (the runner script), QEMU_RUN_OPTS (its options for
+# this build: --build --kernel --board --timeout [--append]), PAYLOAD (default
 # $(BUILD)/selftests/payload), SCENARIO, QEMU_TIMEOUT, QEMU_APPEND (extra
 # kernel command line), QEMU_KO (module put in the initramfs; defaults to
 # $(KMOD_KO) from kmod/kmod.mk, empty to leave it out).
