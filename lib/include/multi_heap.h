@@ -68,9 +68,13 @@ void *multi_heap_realloc(multi_heap_handle_t heap, void *p, size_t size);
 size_t multi_heap_get_allocated_size(multi_heap_handle_t heap, void *p);
 
 /*
- * Make a heap of [start, start + size).  NULL if the block is too small to
- * hold the heap's control data and one block, if @start is NULL, or if the
- * range overlaps memory libmemheap already manages.
+ * Make a heap of [start, start + size).  NULL if @start is NULL, if the
+ * block is too small to hold the heap's control data and one block, or if
+ * it overlaps memory libmemheap manages otherwise (another heap with live
+ * blocks, part of a region).  A block inside one allocated buffer of a
+ * region is accepted, but its pointers are then served by multi_heap_*
+ * only.  Memory of an earlier multi_heap whose blocks are all free may be
+ * registered again; the old handle is then invalid.
  */
 multi_heap_handle_t multi_heap_register(void *start, size_t size);
 

@@ -18,7 +18,11 @@
 #include "multi_heap.h"
 
 /* Public entry points are exported; everything else stays hidden. */
+#ifdef MHL_API
+#define MHL_ESP_API MHL_API
+#else
 #define MHL_ESP_API __attribute__((visibility("default")))
+#endif
 
 /* MALLOC_CAP_* bits that a memheap region can never have. */
 #define MHL_ESP_CAPS_NEVER (MALLOC_CAP_EXEC | MALLOC_CAP_PID2 | MALLOC_CAP_PID3 | \

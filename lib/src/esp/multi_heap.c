@@ -28,6 +28,15 @@ struct offs_hdr {
 	void *block;		/* the engine block holding it */
 };
 
+/* Bytes before an offset-aligned pointer: its header, aligned down. */
+#define OFFS_ROOM (sizeof(struct offs_hdr) + _Alignof(struct offs_hdr))
+
+static struct offs_hdr *hdr_of(uintptr_t p)
+{
+	return (struct offs_hdr *)((p - sizeof(struct offs_hdr)) &
+				   ~(uintptr_t)(_Alignof(struct offs_hdr) - 1));
+}
+
 /*
  * Whether engine reports print: only while one of this file's functions
  * runs (multi_heap_check() says it per call).  Calls the core makes into
@@ -65,13 +74,61 @@ static struct multi_heap_info *handle_of(multi_heap_handle_t h, const char *api)
 	return h;
 }
 
+/*
+ * The handle of a multi_heap whose range holds @addr, if that handle lies in
+ * [start, end) (so reading it is safe: the caller hands us that memory).
+ */
+static struct multi_heap_info *old_heap_in(uintptr_t addr, uintptr_t start, uintptr_t end)
+{
+	struct mhl_owner owner;
+	struct multi_heap_info *old;
+
+	if (mhl_owner_of((const void *)addr, &owner) != MHL_OWNER_STANDALONE || !owner.tag)
+		return NULL;
+	old = owner.tag;
+	if ((uintptr_t)old < start || (uintptr_t)old + sizeof(*old) > end ||
+	    owner.heap != &old->heap || old->magic != (MULTI_HEAP_MAGIC ^ (uintptr_t)old))
+		return NULL;
+	return old;
+}
+
+/*
+ * May [start, end) become a heap?  0: register it with the core; 1: it lies
+ * inside one core region (a buffer the caller allocated): a heap only
+ * multi_heap_* serve; -1: no.  An earlier multi_heap in the same memory
+ * whose blocks are all free is retired first, as ESP-IDF lets the caller
+ * reuse such memory.
+ */
+static int placement(uintptr_t start, uintptr_t end)
+{
+	struct multi_heap_info *old;
+	struct mhl_owner owner;
+	struct mh_stats st;
+
+	while (mhl_range_overlaps((const void *)start, end - start)) {
+		old = old_heap_in(start, start, end);
+		if (!old)
+			break;
+		mh_get_stats(&old->heap, &st);
+		if (st.allocated_blocks)
+			return -1;
+		old->magic = 0;
+		mhl_standalone_unregister(&old->heap);
+	}
+	if (!mhl_range_overlaps((const void *)start, end - start))
+		return 0;
+	if (mhl_owner_of((const void *)start, &owner) == MHL_OWNER_REGION && end <= owner.end)
+		return 1;
+	return -1;
+}
+
 MHL_ESP_API multi_heap_handle_t multi_heap_register(void *start, size_t size)
 {
 	uintptr_t base = (uintptr_t)start, first, end;
 	struct multi_heap_info *h;
 	struct mh_heap_config cfg = { .name = "multi_heap", .on_error = report };
 	size_t region_size;
-	int rc;
+	int where;
 
 	if (!start || size == 0 || base + size < base)
 		return NULL;
@@ -81,6 +138,9 @@ MHL_ESP_API multi_heap_handle_t multi_heap_register(void *start, size_t size)
 	if (first >= end || end - first <= sizeof(*h))
 		return NULL;
 	region_size = end - first - sizeof(*h);
+	where = placement(base, end);
+	if (where < 0)
+		return NULL;
 
 	h = (struct multi_heap_info *)first;
 	memset(h, 0, sizeof(*h));
@@ -91,13 +151,12 @@ MHL_ESP_API multi_heap_handle_t multi_heap_register(void *start, size_t size)
 	h->end = end;
 	h->min_floor = SIZE_MAX;
 	mh_lock_init(&h->floor_lock);
-	/* Refused only when the block overlaps memory the core manages. */
-	rc = mhl_standalone_register(start, size, &h->heap, h);
-	h->registered = rc == MHL_OK;
-	if (rc != MHL_OK && rc != MHL_EOVERLAP)
-		goto fail;
-	rc = mh_heap_add_region(&h->heap, (void *)(first + sizeof(*h)), region_size, NULL);
-	if (rc != MH_OK)
+	if (where == 0) {
+		if (mhl_standalone_register(start, size, &h->heap, h) != MHL_OK)
+			goto fail;
+		h->registered = true;
+	}
+	if (mh_heap_add_region(&h->heap, (void *)(first + sizeof(*h)), region_size, NULL) != MH_OK)
 		goto fail_unregister;
 	h->magic = MULTI_HEAP_MAGIC ^ (uintptr_t)h;
 	return h;
@@ -172,15 +231,15 @@ MHL_ESP_API void *multi_heap_aligned_alloc_offs(multi_heap_handle_t heap, size_t
 		return NULL;
 	if (want == 0)	/* plain alignment: an ordinary block */
 		return track(mh_aligned_alloc(&h->heap, alignment, size), size);
-	/* Room for the header and any residue modulo @alignment. */
-	if (size > SIZE_MAX / 2 - alignment - sizeof(*hdr))
+	/* Room for the (aligned) header and any residue modulo @alignment. */
+	if (size > SIZE_MAX / 2 - alignment - OFFS_ROOM)
 		return NULL;
-	block = mh_alloc(&h->heap, size + sizeof(*hdr) + alignment);
+	block = mh_alloc(&h->heap, size + OFFS_ROOM + alignment);
 	if (!block)
 		return NULL;
-	b = (uintptr_t)block + sizeof(*hdr);
+	b = (uintptr_t)block + OFFS_ROOM;
 	p = b + ((want - b % alignment) + alignment) % alignment;
-	hdr = (struct offs_hdr *)(p - sizeof(*hdr));
+	hdr = hdr_of(p);
 	hdr->block = block;
 	hdr->check = OFFS_MAGIC ^ p ^ (uintptr_t)block;
 	atomic_fetch_add(&h->offs_live, 1);
@@ -200,12 +259,12 @@ static void *offs_block(struct multi_heap_info *h, const void *p)
 	bool saved = print_reports;
 	size_t usable;
 
-	if (!atomic_load(&h->offs_live) || up < h->start + sizeof(*hdr) + sizeof(*h) ||
-	    up >= h->end || (up - sizeof(*hdr)) % _Alignof(struct offs_hdr))
+	if (!atomic_load(&h->offs_live) || up < h->start + OFFS_ROOM + sizeof(*h) ||
+	    up >= h->end)
 		return NULL;
-	hdr = (const struct offs_hdr *)(up - sizeof(*hdr));
+	hdr = hdr_of(up);
 	if (hdr->check != (OFFS_MAGIC ^ up ^ (uintptr_t)hdr->block) ||
-	    (uintptr_t)hdr->block >= up || !mh_heap_contains(&h->heap, hdr->block))
+	    (uintptr_t)hdr->block > (uintptr_t)hdr || !mh_heap_contains(&h->heap, hdr->block))
 		return NULL;
 	print_reports = false;
 	usable = mh_usable_size(&h->heap, hdr->block);
@@ -235,7 +294,7 @@ static void free_in(struct multi_heap_info *h, void *p, const char *api)
 	void *block = offs_block(h, p);
 
 	if (block) {
-		struct offs_hdr *hdr = (struct offs_hdr *)((uintptr_t)p - sizeof(*hdr));
+		struct offs_hdr *hdr = hdr_of((uintptr_t)p);
 
 		hdr->check = 0;	/* a second free is then a foreign pointer */
 		if (mh_free(&h->heap, block) == MH_OK) {
