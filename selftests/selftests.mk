@@ -25,8 +25,9 @@ ST_HDRS := selftests/memheap_test.h selftests/mh_names.h uapi/linux/memheap.h
 
 # kselftest_harness.h programs, one concern each.
 ST_TESTS := regions alloc_map bad_input mmap lifetime concurrency netlink
-# Shell tests: load.sh runs before the default load, rmmod.sh last.
-ST_SCRIPTS := load.sh rmmod.sh
+# Shell tests: load.sh runs before the default load, rmmod.sh last;
+# lib.sh is what they share.
+ST_SCRIPTS := load.sh rmmod.sh lib.sh
 # Small tool the shell tests drive the device with.
 ST_TOOLS := mhtool
 
@@ -72,3 +73,17 @@ selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
 		$(CLANG) --target=aarch64-linux-gnu -fsyntax-only \
 			$(filter-out -static -pthread -g -O2,$(ST_CFLAGS)) $$src; \
 	done; echo "selftests-cc: clang clean"
+
+# Boot the rig in both scenarios with the payload; logs in
+# $(ST_QEMU_OUT)/<scenario>/{guest,results}.log.  Fails when either run
+# fails (a test failed, a splat in the guest log, or no end marker).
+ST_QEMU_OUT := $(ST_OUT)/qemu
+selftests-qemu: selftests $(QEMU_DTBS) $(QEMU_INITRAMFS)
+	@rc=0; for s in full bare; do \
+		$(QEMU_RUN) $(QEMU_RUN_OPTS) --scenario $$s --payload $(ST_PAYLOAD) \
+			--out $(ST_QEMU_OUT)/$$s || rc=1; \
+	done; \
+	if [ $$rc -ne 0 ]; then echo "selftests-qemu: FAILED (logs in $(ST_QEMU_OUT))"; \
+	else echo "selftests-qemu: passed (full and bare)"; fi; exit $$rc
+
+include selftests/bench/bench.mk
