@@ -53,3 +53,6 @@ bench-engines:
 	gnuplot -e "dir='$(BENCH_DIR)'" bench/plot.gp || exit 1; \
 	echo "charts: $(BENCH_DIR)/engines.png $(BENCH_DIR)/scaling.png"; \
 	echo "make bench: membench and charts took $$(( $$(date +%s) - start )) s"
+
+# libmemheap API-level benchmark (bench/lib/).
+include bench/lib/lib-bench.mk
