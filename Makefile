@@ -42,10 +42,12 @@ include engine/engine.mk
 include tests/tests.mk
 include bench/bench.mk
 include kmod/kmod.mk
-include selftests/selftests.mk
 include lib/lib.mk
 include tools/tools.mk
 include docs/docs.mk
+# Last: it lists GUEST_TESTS (appended to by the fragments above) as
+# prerequisites, which make expands when it reads the rule.
+include selftests/selftests.mk
 
 all: $(ALL_GOALS)
 
