@@ -108,25 +108,29 @@ check "no splat" no_splat
 t_end
 
 # ---- bad parameters ----------------------------------------------------
-# Each: insmod fails, exactly one memheap line explains it, no splat,
-# the module is not loaded and no device is left.
+# Each: one finit_module() fails, exactly one memheap line explains it,
+# no splat, the module is not loaded and no device is left.
 bad_load() {
 	name=$1
 	shift
 	t_begin "bad_param_$name"
 	mark "bad $name"
-	out=$(insmod "$KO" "$@" 2>&1)
+	out=$("$MHTOOL" load "$KO" "$@" 2>&1)
 	rc=$?
-	check "insmod $* fails" test $rc -ne 0
+	check "loading with $* fails" test $rc -ne 0
 	if [ $rc -eq 0 ]; then
 		rmmod memheap
 	elif [ -n "$expect_errno" ]; then
-		check "insmod says '$expect_errno' (got: $out)" \
+		check "the error is '$expect_errno' (got: $out)" \
 			eval 'echo "$out" | grep -q "$expect_errno"'
 	fi
 	lines=$(memheap_lines)
 	count=$(echo "$lines" | grep -c .)
-	check "exactly one memheap line (got $count)" test "$count" -eq 1
+	if [ "$one_line" = 1 ]; then
+		check "exactly one memheap line (got $count)" test "$count" -eq 1
+	else
+		check "a memheap line (got $count)" test "$count" -ge 1
+	fi
 	check "the line starts with 'memheap:'" \
 		eval 'echo "$lines" | grep -q "memheap: "'
 	echo "$lines" | sed 's/^/# dmesg: /'
@@ -137,7 +141,9 @@ bad_load() {
 }
 
 long=abcdefghijklmnopqrstuvwxyzabcdefghij	# 36 characters
+# Each bad value: EINVAL and exactly one line.
 expect_errno="Invalid argument"
+one_line=1
 bad_load size_zero regions=z:0:dma
 bad_load size_missing regions=z
 bad_load size_garbage regions=z:12Q:dma
@@ -157,9 +163,11 @@ if [ "$SCENARIO" = full ]; then
 	bad_load duplicate_of_dt_name regions=sram:1M:dma
 fi
 bad_load file_limit_garbage file_limit=lots
-# Too big to back: any error, but still one line and no splat (no
-# allocation-failure warning either).
+# Too big to back: not an invalid value, so any error and at least one
+# line (the driver core may add its own probe-failure line); still no
+# splat, no allocation-failure warning either.
 expect_errno=""
+one_line=0
 bad_load self_backed_too_big regions=huge:64G:dma
 
 t_finish

@@ -67,10 +67,18 @@ static inline uint32_t mh_nr_regions(int fd)
 /*
  * Allocate @size bytes with @caps.  @region is an index or
  * MEMHEAP_REGION_ANY; @map_mode a MEMHEAP_MAP_* or MH_MAP_NONE.
+ * Caps 0 means DEFAULT to the kernel, which a named region need not
+ * have: with a region and caps 0 this asks for the region's own caps.
  */
 static inline int mh_alloc(int fd, uint64_t size, uint32_t caps, uint32_t region,
 			   uint32_t map_mode, struct memheap_alloc *a)
 {
+	if (region != MEMHEAP_REGION_ANY && !caps) {
+		struct memheap_region_info ri = { .index = region };
+
+		if (!ioctl(fd, MEMHEAP_IOC_REGION_QUERY, &ri))
+			caps = ri.caps;
+	}
 	memset(a, 0, sizeof(*a));
 	a->size = size;
 	a->caps = caps;

@@ -110,7 +110,11 @@ void mh_genl_put_str(struct mh_genl_req *r, uint16_t type, const char *s)
 	mh_genl_put(r, type, s, strlen(s) + 1);
 }
 
-/* The extack message of an error message, if any. */
+/*
+ * The extack message of an NLMSG_ERROR (TLVs after struct nlmsgerr and,
+ * unless capped, the echoed request) or of an NLMSG_DONE ending a dump
+ * (TLVs after the int error), if any.
+ */
 static void extack_msg(const struct nlmsghdr *nlh, char *ext, size_t ext_len)
 {
 	const struct nlmsgerr *err = NLMSG_DATA(nlh);
@@ -119,7 +123,9 @@ static void extack_msg(const struct nlmsghdr *nlh, char *ext, size_t ext_len)
 
 	if (!ext || !ext_len || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (nlh->nlmsg_type == NLMSG_DONE)
+		off = sizeof(int);
+	else if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
 	if (NLMSG_HDRLEN + off > nlh->nlmsg_len)
 		return;
@@ -177,6 +183,7 @@ int mh_genl_transact(struct mh_genl *g, struct mh_genl_req *r, mh_genl_cb cb, vo
 			if (nlh->nlmsg_type == NLMSG_DONE) {
 				int err = *(int *)NLMSG_DATA(nlh);
 
+				extack_msg(nlh, ext, ext_len);
 				/* A dump ends here; no ack follows. */
 				return err ? err : (cb_failed ? -EPROTO : 0);
 			}

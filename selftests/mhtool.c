@@ -6,6 +6,11 @@
  *                             rig's regions.expected
  *   mhtool alloc SIZE         allocate and free one buffer; prints "ok"
  *                             or the errno name; exit 0 only on success
+ *   mhtool load KO [PARAM...]  one finit_module() of KO with the
+ *                             parameters (busybox insmod retries a failed
+ *                             finit_module with init_module, so a module
+ *                             refusing to load would log everything twice);
+ *                             prints the error, exit 0 only on success
  *   mhtool hold fd|map|dmabuf READY
  *                             keep a reference to the module alive: the
  *                             open file, a mapping (file closed) or a
@@ -19,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/memheap.h>
@@ -161,14 +167,43 @@ static int cmd_hold(const char *what, const char *ready)
 		pause();
 }
 
+static int cmd_load(const char *ko, int nparams, char **params)
+{
+	char args[4096] = "";
+	size_t used = 0;
+	int fd, i, n;
+
+	for (i = 0; i < nparams; i++) {
+		n = snprintf(args + used, sizeof(args) - used, "%s%s", i ? " " : "", params[i]);
+		if (n < 0 || (size_t)n >= sizeof(args) - used) {
+			fprintf(stderr, "mhtool: parameters too long\n");
+			return 2;
+		}
+		used += (size_t)n;
+	}
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "mhtool: %s: %s\n", ko, strerror(errno));
+		return 1;
+	}
+	if (syscall(SYS_finit_module, fd, args, 0)) {
+		fprintf(stderr, "mhtool: load %s: %s\n", ko, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && !strcmp(argv[1], "load"))
+		return cmd_load(argv[2], argc - 3, argv + 3);
 	if (argc == 2 && !strcmp(argv[1], "regions"))
 		return cmd_regions();
 	if (argc == 3 && !strcmp(argv[1], "alloc"))
 		return cmd_alloc(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], argv[3]);
-	fprintf(stderr, "usage: mhtool regions | alloc SIZE | hold fd|map|dmabuf READY\n");
+	fprintf(stderr, "usage: mhtool regions | alloc SIZE | load KO [PARAM...] | hold fd|map|dmabuf READY\n");
 	return 2;
 }

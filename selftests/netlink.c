@@ -270,13 +270,12 @@ static int usage_of(struct mh_genl *g, struct usage_view *u, uint32_t pid)
 TEST(usage_per_process)
 {
 	struct usage_view u = { .md = _metadata };
-	uint64_t page = (uint64_t)mh_page_size();
+	uint64_t page = (uint64_t)mh_page_size(), held, child_bytes;
 	int fd1 = mh_open(), fd2 = mh_open(), ready[2], status;
 	struct memheap_alloc a;
 	char comm[32] = "";
 	struct mh_genl g;
 	pid_t pid;
-	char c;
 
 	ASSERT_EQ(0, genl_open_or_fail(_metadata, &g));
 	ASSERT_LE(0, fd1);
@@ -287,13 +286,16 @@ TEST(usage_per_process)
 	ASSERT_EQ(0, usage_of(&g, &u, (uint32_t)getpid()));
 	EXPECT_EQ(0, u.seen);
 	ASSERT_EQ(0, mh_alloc(fd1, page, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	held = a.size_out;
 	ASSERT_EQ(0, mh_alloc(fd1, 2 * page, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	held += a.size_out;
 	ASSERT_EQ(0, mh_alloc(fd2, 3 * page, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	held += a.size_out;
 	ASSERT_EQ(0, usage_of(&g, &u, (uint32_t)getpid()));
 	EXPECT_EQ(1, u.seen);
 	EXPECT_STREQ(comm, u.comm);
 	EXPECT_EQ(3, u.buffers);
-	EXPECT_EQ(6 * page, u.bytes);
+	EXPECT_EQ(held, u.bytes);
 
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
@@ -305,16 +307,16 @@ TEST(usage_per_process)
 		close(fd2);
 		if (fd < 0 || mh_alloc(fd, 7 * page, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a))
 			_exit(10);
-		if (write(ready[1], "r", 1) != 1)
+		if (write(ready[1], &a.size_out, sizeof(a.size_out)) != sizeof(a.size_out))
 			_exit(11);
 		pause();
 		_exit(0);
 	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(sizeof(child_bytes), read(ready[0], &child_bytes, sizeof(child_bytes)));
 	ASSERT_EQ(0, usage_of(&g, &u, (uint32_t)pid));
 	EXPECT_EQ(1, u.seen);
 	EXPECT_EQ(1, u.buffers);
-	EXPECT_EQ(7 * page, u.bytes);
+	EXPECT_EQ(child_bytes, u.bytes);
 	/* The parent's entry counts only the parent's files. */
 	ASSERT_EQ(0, usage_of(&g, &u, (uint32_t)getpid()));
 	EXPECT_EQ(3, u.buffers);
@@ -527,6 +529,7 @@ static void expect_alloc_failed(struct __test_metadata *_metadata, struct mh_gen
 TEST_F(events, alloc_failed_over_file_limit)
 {
 	uint64_t page = (uint64_t)mh_page_size();
+	struct memheap_region_info r0;
 	struct memheap_info info;
 	struct memheap_alloc a, ok;
 	char limit[32];
@@ -541,9 +544,11 @@ TEST_F(events, alloc_failed_over_file_limit)
 				    MH_MAP_NONE, &a));
 	expect_alloc_failed(_metadata, &self->sub, self->buf, sizeof(self->buf), 2 * page,
 			    MEMHEAP_CAP_8BIT, -1);
-	EXPECT_EQ(-ENOMEM, mh_alloc(self->fd, 3 * page, 0, 0, MH_MAP_NONE, &a));
+	/* In a named region: the event names it. */
+	ASSERT_EQ(0, mh_region(self->fd, 0, &r0));
+	EXPECT_EQ(-ENOMEM, mh_alloc(self->fd, 3 * page, r0.caps, 0, MH_MAP_NONE, &a));
 	expect_alloc_failed(_metadata, &self->sub, self->buf, sizeof(self->buf), 3 * page,
-			    0, 0);
+			    r0.caps, 0);
 	/* Up to the limit still works; the limit is per file. */
 	ASSERT_EQ(0, mh_alloc(self->fd, page, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
 	EXPECT_EQ(0, mh_free(self->fd, a.handle));

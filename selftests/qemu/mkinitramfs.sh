@@ -7,6 +7,7 @@
 #
 # Usage: mkinitramfs.sh OUT.cpio.gz KERNEL_DIR BOARD_CONF [MEMHEAP_KO]
 #   KERNEL_DIR  output of scripts/fetch-arm64-kernel.sh (build/kernel)
+# Environment: GUEST_TOOLS  aarch64 programs installed in /usr/bin (memshow)
 set -eu
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
@@ -52,6 +53,12 @@ for lib in libc.so.6 libm.so.6 libpthread.so.0 libdl.so.2 librt.so.1 \
 	cp -L "$sysroot/lib/$lib" "$stage/lib/aarch64-linux-gnu/"
 done
 ln -s lib "$stage/lib64"
+
+for tool in ${GUEST_TOOLS:-}; do
+	[ -f "$tool" ] || die "guest tool $tool does not exist"
+	cp "$tool" "$stage/usr/bin/"
+	chmod 755 "$stage/usr/bin/$(basename "$tool")"
+done
 
 if [ -n "$ko" ]; then
 	[ -f "$ko" ] || die "$ko does not exist"

@@ -13,7 +13,8 @@
 # this build: --build --kernel --board --timeout [--append]), PAYLOAD (default
 # $(BUILD)/selftests/payload), SCENARIO, QEMU_TIMEOUT, QEMU_APPEND (extra
 # kernel command line), QEMU_KO (module put in the initramfs; defaults to
-# $(KMOD_KO) from kmod/kmod.mk, empty to leave it out).
+# $(KMOD_KO) from kmod/kmod.mk, empty to leave it out), GUEST_TOOLS (aarch64
+# programs other fragments put in the guest's /usr/bin, e.g. memshow).
 
 QEMU_DIR := selftests/qemu
 QEMU_BUILD := $(BUILD)/qemu
@@ -55,9 +56,11 @@ $(QEMU_BUILD)/full.dtb $(QEMU_BUILD)/bare.dtb &: $(QEMU_DIR)/mkdtb.sh \
 	@echo "  DTB     $(QEMU_DTBS)"
 	@$(QEMU_DIR)/mkdtb.sh $(QEMU_BUILD) $(QEMU_BOARD)
 
-$(QEMU_INITRAMFS): $(QEMU_INITRAMFS_INPUTS) $(QEMU_KO) | qemu-kernel
+GUEST_TOOLS ?=
+
+$(QEMU_INITRAMFS): $(QEMU_INITRAMFS_INPUTS) $(QEMU_KO) $(GUEST_TOOLS) | qemu-kernel
 	@echo "  CPIO    $@$(if $(QEMU_KO),, (without memheap.ko))"
-	@$(QEMU_DIR)/mkinitramfs.sh $@ $(KERNEL_OUT) $(QEMU_BOARD) $(QEMU_KO)
+	@GUEST_TOOLS="$(GUEST_TOOLS)" $(QEMU_DIR)/mkinitramfs.sh $@ $(KERNEL_OUT) $(QEMU_BOARD) $(QEMU_KO)
 
 qemu-run: $(QEMU_DTBS) $(QEMU_INITRAMFS)
 	@$(QEMU_RUN) $(QEMU_RUN_OPTS) --scenario $(SCENARIO) --payload $(PAYLOAD)
