@@ -47,6 +47,10 @@ $(MEMSHOW_GUEST_TEST): tools/tests/memshow_guest.c uapi/linux/memheap.h
 
 tools-aarch64: $(MEMSHOW_GUEST_TEST)
 
+# memshow in the guest's /usr/bin; its check runs with the selftests.
+GUEST_TOOLS += $(MEMSHOW_AARCH64)
+GUEST_TESTS += $(MEMSHOW_GUEST_TEST)
+
 tools-test: $(MEMSHOW) $(MEMSHOW_AARCH64)
 	@tools/tests/host.sh $(MEMSHOW) $(CLANG) "$(MEMSHOW_CFLAGS)"
 
