@@ -38,19 +38,19 @@
 #define BD_REC_MAGIC	0xa119edb1u	/* interior-pointer record */
 
 struct bd_set {
-	uint32_t nlevels;
-	uint64_t *level[BD_MAX_LEVELS];	/* [0] = leaf words, last = 1 word */
+	u32 nlevels;
+	u64 *level[BD_MAX_LEVELS];	/* [0] = leaf words, last = 1 word */
 };
 
 struct bd_ctl {
-	uint32_t shift;		/* log2(unit) */
-	uint32_t nunits;
-	uint32_t top;		/* highest order with a block */
-	uint64_t nonempty;	/* bit k: free[k] has a block */
+	u32 shift;		/* log2(unit) */
+	u32 nunits;
+	u32 top;		/* highest order with a block */
+	u64 nonempty;	/* bit k: free[k] has a block */
 	struct bd_set free[BD_MAX_ORDERS];
-	uint64_t *split[BD_MAX_ORDERS];
-	uint64_t *inner;	/* nunits bits */
-	uint64_t words[];
+	u64 *split[BD_MAX_ORDERS];
+	u64 *inner;	/* nunits bits */
+	u64 words[];
 };
 
 static inline struct bd_ctl *ctl_of(struct mh_region *r)
@@ -58,17 +58,17 @@ static inline struct bd_ctl *ctl_of(struct mh_region *r)
 	return r->ctl;
 }
 
-static inline uint64_t bit64(uint32_t i)
+static inline u64 bit64(u32 i)
 {
-	return (uint64_t)1 << (i & 63);
+	return (u64)1 << (i & 63);
 }
 
-static void set_add(struct bd_set *s, uint32_t i)
+static void set_add(struct bd_set *s, u32 i)
 {
-	uint32_t l;
+	u32 l;
 
 	for (l = 0; l < s->nlevels; l++, i >>= 6) {
-		uint64_t old = s->level[l][i >> 6];
+		u64 old = s->level[l][i >> 6];
 
 		s->level[l][i >> 6] = old | bit64(i);
 		if (old)
@@ -76,9 +76,9 @@ static void set_add(struct bd_set *s, uint32_t i)
 	}
 }
 
-static void set_del(struct bd_set *s, uint32_t i)
+static void set_del(struct bd_set *s, u32 i)
 {
-	uint32_t l;
+	u32 l;
 
 	for (l = 0; l < s->nlevels; l++, i >>= 6) {
 		s->level[l][i >> 6] &= ~bit64(i);
@@ -87,7 +87,7 @@ static void set_del(struct bd_set *s, uint32_t i)
 	}
 }
 
-static inline bool set_has(const struct bd_set *s, uint32_t i)
+static inline bool set_has(const struct bd_set *s, u32 i)
 {
 	return s->level[0][i >> 6] & bit64(i);
 }
@@ -97,9 +97,9 @@ static inline bool set_empty(const struct bd_set *s)
 	return !s->level[s->nlevels - 1][0];
 }
 
-static uint32_t set_first(const struct bd_set *s)
+static u32 set_first(const struct bd_set *s)
 {
-	uint32_t l = s->nlevels, i = 0;
+	u32 l = s->nlevels, i = 0;
 
 	if (set_empty(s))
 		return BD_NONE;
@@ -108,48 +108,48 @@ static uint32_t set_first(const struct bd_set *s)
 	return i;
 }
 
-static inline bool exists(const struct bd_ctl *c, uint32_t k, uint32_t i)
+static inline bool exists(const struct bd_ctl *c, u32 k, u32 i)
 {
-	return k <= c->top && ((uint64_t)i + 1) << k <= c->nunits;
+	return k <= c->top && ((u64)i + 1) << k <= c->nunits;
 }
 
-static inline bool is_split(const struct bd_ctl *c, uint32_t k, uint32_t i)
+static inline bool is_split(const struct bd_ctl *c, u32 k, u32 i)
 {
 	return c->split[k][i >> 6] & bit64(i);
 }
 
-static inline void split_set(struct bd_ctl *c, uint32_t k, uint32_t i)
+static inline void split_set(struct bd_ctl *c, u32 k, u32 i)
 {
 	c->split[k][i >> 6] |= bit64(i);
 }
 
-static inline void split_clear(struct bd_ctl *c, uint32_t k, uint32_t i)
+static inline void split_clear(struct bd_ctl *c, u32 k, u32 i)
 {
 	c->split[k][i >> 6] &= ~bit64(i);
 }
 
-static inline bool is_inner(const struct bd_ctl *c, uint32_t u)
+static inline bool is_inner(const struct bd_ctl *c, u32 u)
 {
 	return c->inner[u >> 6] & bit64(u);
 }
 
-static void free_add(struct bd_ctl *c, uint32_t k, uint32_t i)
+static void free_add(struct bd_ctl *c, u32 k, u32 i)
 {
 	set_add(&c->free[k], i);
-	c->nonempty |= (uint64_t)1 << k;
+	c->nonempty |= (u64)1 << k;
 }
 
-static void free_del(struct bd_ctl *c, uint32_t k, uint32_t i)
+static void free_del(struct bd_ctl *c, u32 k, u32 i)
 {
 	set_del(&c->free[k], i);
 	if (set_empty(&c->free[k]))
-		c->nonempty &= ~((uint64_t)1 << k);
+		c->nonempty &= ~((u64)1 << k);
 }
 
 /* The leaf block containing unit @u: returns its order, *index set. */
-static uint32_t leaf_of(const struct bd_ctl *c, uint32_t u, uint32_t *index)
+static u32 leaf_of(const struct bd_ctl *c, u32 u, u32 *index)
 {
-	uint32_t k = 0;
+	u32 k = 0;
 
 	while (exists(c, k + 1, u >> (k + 1)) && !is_split(c, k + 1, u >> (k + 1)))
 		k++;
@@ -157,38 +157,38 @@ static uint32_t leaf_of(const struct bd_ctl *c, uint32_t u, uint32_t *index)
 	return k;
 }
 
-static inline uintptr_t block_addr(struct mh_region *r, uint32_t k, uint32_t i)
+static inline uintptr_t block_addr(struct mh_region *r, u32 k, u32 i)
 {
 	return r->arena + ((uintptr_t)i << (k + ctl_of(r)->shift));
 }
 
-static inline size_t order_bytes(const struct bd_ctl *c, uint32_t k)
+static inline size_t order_bytes(const struct bd_ctl *c, u32 k)
 {
 	return (size_t)1 << (k + c->shift);
 }
 
 /* Smallest order whose blocks hold @size bytes; caller bounds @size. */
-static uint32_t order_for(const struct bd_ctl *c, size_t size)
+static u32 order_for(const struct bd_ctl *c, size_t size)
 {
 	size_t units = (size + order_bytes(c, 0) - 1) >> c->shift;
 
 	if (units <= 1)
 		return 0;
-	return mh_fls64((uint64_t)units - 1) + 1;
+	return mh_fls64((u64)units - 1) + 1;
 }
 
-static inline uint64_t record_of(uintptr_t block, uintptr_t payload)
+static inline u64 record_of(uintptr_t block, uintptr_t payload)
 {
-	return ((uint64_t)(BD_REC_MAGIC ^ (uint32_t)block) << 32) |
-	       (uint32_t)(payload - block);
+	return ((u64)(BD_REC_MAGIC ^ (u32)block) << 32) |
+	       (u32)(payload - block);
 }
 
 /* Take a free block of order @k (splitting a larger one); BD_NONE if none. */
-static uint32_t take_order(struct mh_region *r, uint32_t k)
+static u32 take_order(struct mh_region *r, u32 k)
 {
 	struct bd_ctl *c = ctl_of(r);
-	uint64_t avail = c->nonempty >> k;
-	uint32_t j, i;
+	u64 avail = c->nonempty >> k;
+	u32 j, i;
 
 	if (k > c->top || !avail)
 		return BD_NONE;
@@ -213,7 +213,7 @@ static void *bd_alloc(struct mh_region *r, size_t size, size_t align,
 {
 	struct bd_ctl *c = ctl_of(r);
 	uintptr_t b, p, bad;
-	uint32_t k, i;
+	u32 k, i;
 	size_t need = size;
 	bool interior = false;
 
@@ -251,7 +251,7 @@ static void *bd_alloc(struct mh_region *r, size_t size, size_t align,
 		return (void *)b;
 	p = mh_align_up(b + offset, align) - offset;
 	if (p != b) {
-		uint64_t rec = record_of(b, p);
+		u64 rec = record_of(b, p);
 
 		mh_memcpy((void *)b, &rec, sizeof(rec));
 		c->inner[(i << k) >> 6] |= bit64(i << k);
@@ -262,18 +262,20 @@ static void *bd_alloc(struct mh_region *r, size_t size, size_t align,
 static int bd_lookup(struct mh_region *r, uintptr_t payload, size_t *capacity)
 {
 	struct bd_ctl *c = ctl_of(r);
-	uint32_t k, i;
+	u32 k, i;
 	uintptr_t b, end = r->arena + ((uintptr_t)c->nunits << c->shift);
-	uint64_t rec;
+	bool interior;
+	u64 rec;
 
 	if (payload < r->arena || payload >= end ||
 	    (payload - r->arena) % MH_MIN_ALIGN)
 		return MH_EFOREIGN;
-	k = leaf_of(c, (uint32_t)((payload - r->arena) >> c->shift), &i);
+	k = leaf_of(c, (u32)((payload - r->arena) >> c->shift), &i);
 	if (set_has(&c->free[k], i))
 		return MH_EDOUBLEFREE;
 	b = block_addr(r, k, i);
-	if ((payload != b) != is_inner(c, i << k))
+	interior = payload != b;
+	if (interior != is_inner(c, i << k))
 		return MH_EFOREIGN;
 	if (payload != b) {
 		mh_memcpy(&rec, (void *)b, sizeof(rec));
@@ -285,7 +287,7 @@ static int bd_lookup(struct mh_region *r, uintptr_t payload, size_t *capacity)
 }
 
 /* Free leaf (k, i), merging with free buddies as far as they go. */
-static void free_leaf(struct mh_region *r, uint32_t k, uint32_t i)
+static void free_leaf(struct mh_region *r, u32 k, u32 i)
 {
 	struct bd_ctl *c = ctl_of(r);
 
@@ -303,10 +305,10 @@ static void free_leaf(struct mh_region *r, uint32_t k, uint32_t i)
 static void bd_release(struct mh_region *r, uintptr_t payload)
 {
 	struct bd_ctl *c = ctl_of(r);
-	uint32_t k, i;
+	u32 k, i;
 	uintptr_t b;
 
-	k = leaf_of(c, (uint32_t)((payload - r->arena) >> c->shift), &i);
+	k = leaf_of(c, (u32)((payload - r->arena) >> c->shift), &i);
 	b = block_addr(r, k, i);
 	if (payload != b) {
 		c->inner[(i << k) >> 6] &= ~bit64(i << k);
@@ -320,11 +322,11 @@ static void bd_release(struct mh_region *r, uintptr_t payload)
 static bool bd_resize(struct mh_region *r, uintptr_t payload, size_t size)
 {
 	struct bd_ctl *c = ctl_of(r);
-	uint32_t k, i, want, j;
+	u32 k, i, want, j;
 
 	if (size > r->total)
 		return false;
-	k = leaf_of(c, (uint32_t)((payload - r->arena) >> c->shift), &i);
+	k = leaf_of(c, (u32)((payload - r->arena) >> c->shift), &i);
 	if (is_inner(c, i << k))	/* interior pointer: no reshaping */
 		return size <= block_addr(r, k, i) + order_bytes(c, k) - payload;
 	want = order_for(c, size);
@@ -344,14 +346,14 @@ static bool bd_resize(struct mh_region *r, uintptr_t payload, size_t size)
 	}
 	/* grow: each level must be a left half with a free right buddy */
 	for (j = k; j < want; j++) {
-		uint32_t at = i >> (j - k);
+		u32 at = i >> (j - k);
 
 		if ((at & 1) || !exists(c, j + 1, at >> 1) ||
 		    !set_has(&c->free[j], at ^ 1))
 			return false;
 	}
 	for (j = k; j < want; j++) {
-		uint32_t at = i >> (j - k);
+		u32 at = i >> (j - k);
 
 		free_del(c, j, at ^ 1);
 		r->nfree--;
@@ -372,8 +374,8 @@ static bool bd_walk(struct mh_region *r, mh_raw_walk_fn fn, void *ctx)
 {
 	struct bd_ctl *c = ctl_of(r);
 	struct mh_raw_block rb;
-	uint32_t u = 0, k, i;
-	uint64_t rec;
+	u32 u = 0, k, i;
+	u64 rec;
 
 	while (u < c->nunits) {
 		k = leaf_of(c, u, &i);
@@ -383,8 +385,8 @@ static bool bd_walk(struct mh_region *r, mh_raw_walk_fn fn, void *ctx)
 		rb.payload = rb.block;
 		if (rb.used && is_inner(c, u)) {
 			mh_memcpy(&rec, (void *)rb.block, sizeof(rec));
-			if ((uint32_t)rec < rb.block_size)
-				rb.payload += (uint32_t)rec;
+			if ((u32)rec < rb.block_size)
+				rb.payload += (u32)rec;
 		}
 		rb.capacity = rb.block + rb.block_size - rb.payload;
 		if (!fn(r, &rb, ctx))
@@ -396,23 +398,23 @@ static bool bd_walk(struct mh_region *r, mh_raw_walk_fn fn, void *ctx)
 
 /* Summary words must mirror their children; returns the set bits counted. */
 static size_t check_set(struct mh_region *r, const struct bd_set *s,
-			uint32_t nbits, int *err)
+			u32 nbits, int *err)
 {
-	uint32_t l, w, words = (nbits + 63) / 64;
+	u32 l, w, words = (nbits + 63) / 64;
 	size_t count = 0;
 
 	for (w = 0; w < words; w++) {
-		uint64_t v = s->level[0][w];
+		u64 v = s->level[0][w];
 
 		if (w == words - 1 && (nbits & 63))
-			v &= ~(~(uint64_t)0 << (nbits & 63));
+			v &= ~(~(u64)0 << (nbits & 63));
 		if (v != s->level[0][w])
 			*err = mh_report(r->heap, MH_EFREELIST, "check", NULL,
 					 NULL, r->index, "free bit past the end");
 		count += mh_popcount64(v);
 	}
 	for (l = 1; l < s->nlevels; l++) {
-		uint32_t below = words;
+		u32 below = words;
 
 		words = (words + 63) / 64;
 		for (w = 0; w < below; w++) {
@@ -431,7 +433,7 @@ static size_t check_set(struct mh_region *r, const struct bd_set *s,
 static int bd_check(struct mh_region *r)
 {
 	struct bd_ctl *c = ctl_of(r);
-	uint32_t u = 0, k, i, j, x;
+	u32 u = 0, k, i, j, x;
 	size_t nused = 0, nfree = 0, bytes = 0, bits = 0, inner = 0, w;
 	uintptr_t b, bad;
 	int err = MH_OK;
@@ -451,13 +453,13 @@ static int bd_check(struct mh_region *r)
 			}
 		}
 		if (is_inner(c, u)) {
-			uint64_t rec;
+			u64 rec;
 
 			mh_memcpy(&rec, (void *)b, sizeof(rec));
 			inner++;
 			if (set_has(&c->free[k], i) ||
-			    (rec >> 32) != (BD_REC_MAGIC ^ (uint32_t)b) ||
-			    (uint32_t)rec >= order_bytes(c, k))
+			    (rec >> 32) != (BD_REC_MAGIC ^ (u32)b) ||
+			    (u32)rec >= order_bytes(c, k))
 				err = mh_report(r->heap, MH_EHEADER, "check", NULL,
 						(void *)b, r->index,
 						"aligned-allocation record damaged");
@@ -485,7 +487,7 @@ static int bd_check(struct mh_region *r)
 	}
 	for (k = 0; k <= c->top; k++) {
 		bits += check_set(r, &c->free[k], c->nunits >> k, &err);
-		if (!set_empty(&c->free[k]) != !!(c->nonempty & ((uint64_t)1 << k)))
+		if (!set_empty(&c->free[k]) != !!(c->nonempty & ((u64)1 << k)))
 			err = mh_report(r->heap, MH_EFREELIST, "check", NULL, NULL,
 					r->index, "order mask damaged");
 	}
@@ -504,10 +506,10 @@ static int bd_check(struct mh_region *r)
 }
 
 /* Words of a 64-ary bitmap tree over @nbits bits; *levels set if non-NULL. */
-static size_t set_words(uint32_t nbits, uint32_t *levels)
+static size_t set_words(u32 nbits, u32 *levels)
 {
 	size_t total = 0, w = nbits;
-	uint32_t l = 0;
+	u32 l = 0;
 
 	do {
 		w = (w + 63) / 64;
@@ -529,10 +531,10 @@ static size_t unit_of(const struct mh_region_config *rc)
 	return unit;
 }
 
-static size_t ctl_size_units(uint32_t nunits)
+static size_t ctl_size_units(u32 nunits)
 {
 	size_t words = 0;
-	uint32_t k, top = mh_fls32(nunits);
+	u32 k, top = mh_fls32(nunits);
 
 	for (k = 0; k <= top; k++) {
 		words += set_words(nunits >> k, NULL);
@@ -540,7 +542,7 @@ static size_t ctl_size_units(uint32_t nunits)
 			words += ((nunits >> k) + 63) / 64;
 	}
 	words += ((size_t)nunits + 63) / 64;	/* inner */
-	return sizeof(struct bd_ctl) + words * sizeof(uint64_t);
+	return sizeof(struct bd_ctl) + words * sizeof(u64);
 }
 
 static size_t bd_ctl_size(size_t size, const struct mh_region_config *rc)
@@ -552,15 +554,15 @@ static size_t bd_ctl_size(size_t size, const struct mh_region_config *rc)
 	units = size / unit;
 	if (units > 0x7fffffffu)
 		units = 0x7fffffffu;
-	return ctl_size_units(units ? (uint32_t)units : 1);
+	return ctl_size_units(units ? (u32)units : 1);
 }
 
 static int bd_init(struct mh_region *r, const struct mh_region_config *rc)
 {
 	struct bd_ctl *c = ctl_of(r);
 	size_t unit = unit_of(rc), units;
-	uint64_t *w;
-	uint32_t k, l, u, shift;
+	u64 *w;
+	u32 k, l, u, shift;
 
 	if (!unit)
 		return MH_EINVAL;
@@ -571,15 +573,15 @@ static int bd_init(struct mh_region *r, const struct mh_region_config *rc)
 	if (units > 0x7fffffffu)
 		units = 0x7fffffffu;
 	shift = mh_fls64(unit);
-	mh_memset(c, 0, ctl_size_units((uint32_t)units));
+	mh_memset(c, 0, ctl_size_units((u32)units));
 	c->shift = shift;
-	c->nunits = (uint32_t)units;
+	c->nunits = (u32)units;
 	c->top = mh_fls32(c->nunits);
 	r->arena_end = r->arena + ((uintptr_t)units << shift);
 	r->total = (size_t)units << shift;
 	w = c->words;
 	for (k = 0; k <= c->top; k++) {
-		uint32_t nbits = c->nunits >> k, nw = nbits;
+		u32 nbits = c->nunits >> k, nw = nbits;
 
 		set_words(nbits, &c->free[k].nlevels);
 		for (l = 0; l < c->free[k].nlevels; l++) {
@@ -594,9 +596,9 @@ static int bd_init(struct mh_region *r, const struct mh_region_config *rc)
 	}
 	c->inner = w;
 	/* greedy cover: the largest aligned block that fits, left to right */
-	for (u = 0; u < c->nunits; u += (uint32_t)1 << k) {
+	for (u = 0; u < c->nunits; u += (u32)1 << k) {
 		k = u ? mh_ctz32(u) : c->top;
-		while (((uint64_t)u + ((uint64_t)1 << k)) > c->nunits)
+		while (((u64)u + ((u64)1 << k)) > c->nunits)
 			k--;
 		free_add(c, k, u >> k);
 		r->nfree++;

@@ -38,24 +38,24 @@
 #define FF_USED		1u
 
 struct ff_hdr {
-	uint32_t prev_chunks;
-	uint32_t size_used;
+	u32 prev_chunks;
+	u32 size_used;
 };
 
 struct ff_free {
 	struct ff_hdr h;
-	uint32_t next, prev;
+	u32 next, prev;
 };
 
 struct ff_ctl {
-	uint32_t chunks;	/* arena size in chunks */
-	uint32_t nclasses;
-	uint32_t group_map;
-	uint16_t class_map[FF_GROUPS_MAX];
-	uint32_t head[];	/* nclasses list heads */
+	u32 chunks;	/* arena size in chunks */
+	u32 nclasses;
+	u32 group_map;
+	u16 class_map[FF_GROUPS_MAX];
+	u32 head[];	/* nclasses list heads */
 };
 
-static inline uint32_t ff_class(uint32_t n)
+static inline u32 ff_class(u32 n)
 {
 	unsigned int fl;
 
@@ -65,7 +65,7 @@ static inline uint32_t ff_class(uint32_t n)
 	return FF_EXACT + (fl - 5) * FF_SL + ((n >> (fl - 4)) & (FF_SL - 1));
 }
 
-static inline uint32_t ff_class_floor(uint32_t c)
+static inline u32 ff_class_floor(u32 c)
 {
 	unsigned int fl;
 
@@ -80,12 +80,12 @@ static inline struct ff_ctl *ctl_of(struct mh_region *r)
 	return r->ctl;
 }
 
-static inline struct ff_free *blk(struct mh_region *r, uint32_t off)
+static inline struct ff_free *blk(struct mh_region *r, u32 off)
 {
 	return (struct ff_free *)(r->arena + (uintptr_t)off * FF_CHUNK);
 }
 
-static inline uint32_t chunks_of(const struct ff_free *b)
+static inline u32 chunks_of(const struct ff_free *b)
 {
 	return b->h.size_used >> 1;
 }
@@ -95,9 +95,9 @@ static inline bool is_used(const struct ff_free *b)
 	return b->h.size_used & FF_USED;
 }
 
-static inline uint32_t off_of(struct mh_region *r, const void *p)
+static inline u32 off_of(struct mh_region *r, const void *p)
 {
-	return (uint32_t)(((uintptr_t)p - r->arena) / FF_CHUNK);
+	return (u32)(((uintptr_t)p - r->arena) / FF_CHUNK);
 }
 
 /* Chunks a payload of @size bytes needs; caller bounds @size. */
@@ -108,28 +108,28 @@ static inline size_t chunks_for(size_t size)
 	return n < FF_MIN_CHUNKS ? FF_MIN_CHUNKS : n;
 }
 
-static __always_inline void map_set(struct ff_ctl *c, uint32_t cls)
+static __always_inline void map_set(struct ff_ctl *c, u32 cls)
 {
-	c->class_map[cls / FF_SL] |= (uint16_t)(1u << (cls % FF_SL));
+	c->class_map[cls / FF_SL] |= (u16)(1u << (cls % FF_SL));
 	c->group_map |= 1u << (cls / FF_SL);
 }
 
-static __always_inline void map_clear(struct ff_ctl *c, uint32_t cls)
+static __always_inline void map_clear(struct ff_ctl *c, u32 cls)
 {
-	c->class_map[cls / FF_SL] &= (uint16_t)~(1u << (cls % FF_SL));
+	c->class_map[cls / FF_SL] &= (u16)~(1u << (cls % FF_SL));
 	if (!c->class_map[cls / FF_SL])
 		c->group_map &= ~(1u << (cls / FF_SL));
 }
 
-static inline bool map_test(const struct ff_ctl *c, uint32_t cls)
+static inline bool map_test(const struct ff_ctl *c, u32 cls)
 {
 	return (c->class_map[cls / FF_SL] >> (cls % FF_SL)) & 1u;
 }
 
 /* First non-empty class >= @from, or FF_NIL. */
-static __always_inline uint32_t map_find(const struct ff_ctl *c, uint32_t from)
+static __always_inline u32 map_find(const struct ff_ctl *c, u32 from)
 {
-	uint32_t g = from / FF_SL, bits, groups;
+	u32 g = from / FF_SL, bits, groups;
 
 	if (from >= c->nclasses)
 		return FF_NIL;
@@ -144,7 +144,7 @@ static __always_inline uint32_t map_find(const struct ff_ctl *c, uint32_t from)
 }
 
 /* Set the prev_chunks of the block after @off (if any) to @n. */
-static inline void set_next_prev(struct mh_region *r, uint32_t off, uint32_t n)
+static inline void set_next_prev(struct mh_region *r, u32 off, u32 n)
 {
 	if (off + n < ctl_of(r)->chunks)
 		blk(r, off + n)->h.prev_chunks = n;
@@ -155,12 +155,12 @@ static inline void set_next_prev(struct mh_region *r, uint32_t off, uint32_t n)
  * tell (inside the arena, free, linked both ways, of class @expect unless
  * that is FF_NIL), else FF_NIL.
  */
-static __always_inline uint32_t free_node_class(struct mh_region *r,
-						uint32_t off, uint32_t expect)
+static __always_inline u32 free_node_class(struct mh_region *r,
+					   u32 off, u32 expect)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *b;
-	uint32_t n, cls;
+	u32 n, cls;
 
 	if (off >= c->chunks)
 		return FF_NIL;
@@ -180,16 +180,16 @@ static __always_inline uint32_t free_node_class(struct mh_region *r,
 	return cls;
 }
 
-static inline bool free_node_ok(struct mh_region *r, uint32_t off,
-				uint32_t expect)
+static inline bool free_node_ok(struct mh_region *r, u32 off,
+				u32 expect)
 {
 	return free_node_class(r, off, expect) != FF_NIL;
 }
 
-static __always_inline void list_insert(struct mh_region *r, uint32_t off, uint32_t n)
+static __always_inline void list_insert(struct mh_region *r, u32 off, u32 n)
 {
 	struct ff_ctl *c = ctl_of(r);
-	uint32_t cls = ff_class(n), head = c->head[cls];
+	u32 cls = ff_class(n), head = c->head[cls];
 	struct ff_free *b = blk(r, off), *h;
 
 	b->h.size_used = n << 1;
@@ -215,8 +215,8 @@ static __always_inline void list_insert(struct mh_region *r, uint32_t off, uint3
 	}
 }
 
-static __always_inline void list_remove_cls(struct mh_region *r, uint32_t off,
-					    uint32_t cls)
+static __always_inline void list_remove_cls(struct mh_region *r, u32 off,
+					    u32 cls)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *b = blk(r, off);
@@ -231,7 +231,7 @@ static __always_inline void list_remove_cls(struct mh_region *r, uint32_t off,
 		map_clear(c, cls);
 }
 
-static inline void list_remove(struct mh_region *r, uint32_t off)
+static inline void list_remove(struct mh_region *r, u32 off)
 {
 	list_remove_cls(r, off, ff_class(chunks_of(blk(r, off))));
 }
@@ -242,12 +242,12 @@ static inline void list_remove(struct mh_region *r, uint32_t off)
  * case of splitting from or merging into a large block, the list node just
  * moves: no unlink, no relink, no bitmap update.
  */
-static __always_inline void list_move(struct mh_region *r, uint32_t from,
-				      uint32_t cls, uint32_t to, uint32_t n)
+static __always_inline void ff_list_move(struct mh_region *r, u32 from,
+					 u32 cls, u32 to, u32 n)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *a = blk(r, from), *b;
-	uint32_t next, prev;
+	u32 next, prev;
 
 	/* sizes inside one class share their top five bits */
 	if (n >= FF_EXACT && chunks_of(a) >= FF_EXACT ?
@@ -272,7 +272,7 @@ static __always_inline void list_move(struct mh_region *r, uint32_t from,
 }
 
 /* A damaged list cannot be trusted: report it and stop using the class. */
-static void quarantine(struct mh_region *r, uint32_t cls, const char *op)
+static void quarantine(struct mh_region *r, u32 cls, const char *op)
 {
 	struct ff_ctl *c = ctl_of(r);
 
@@ -284,11 +284,11 @@ static void quarantine(struct mh_region *r, uint32_t cls, const char *op)
 }
 
 /* A free block (still linked) of >= @n chunks, or FF_NIL; *clsp its class. */
-static __always_inline uint32_t find_block(struct mh_region *r, uint32_t n,
-					   uint32_t *clsp)
+static __always_inline u32 find_block(struct mh_region *r, u32 n,
+				      u32 *clsp)
 {
 	struct ff_ctl *c = ctl_of(r);
-	uint32_t cls = ff_class(n), start, found, off;
+	u32 cls = ff_class(n), start, found, off;
 
 	start = (cls < FF_EXACT || ff_class_floor(cls) == n) ? cls : cls + 1;
 	for (;;) {
@@ -317,7 +317,7 @@ static __always_inline uint32_t find_block(struct mh_region *r, uint32_t n,
 }
 
 /* Fill the bytes of free block @off that are not its header or links. */
-static void fill_free_body(struct mh_region *r, uint32_t off, uint32_t n)
+static void fill_free_body(struct mh_region *r, u32 off, u32 n)
 {
 	if (r->fill >= 0 && n > FF_MIN_CHUNKS)
 		mh_memset((char *)blk(r, off) + sizeof(struct ff_free), r->fill,
@@ -325,7 +325,7 @@ static void fill_free_body(struct mh_region *r, uint32_t off, uint32_t n)
 }
 
 /* A header that merged into a neighbour: mark it so a late free says so. */
-static void bury_header(struct mh_region *r, uint32_t off)
+static void bury_header(struct mh_region *r, u32 off)
 {
 	struct ff_free *b = blk(r, off);
 
@@ -342,8 +342,8 @@ static void bury_header(struct mh_region *r, uint32_t off)
  * chunks; the rest, if it can hold a block, stays free in its place.  Its
  * right neighbour is used (free blocks never touch), so no merge.
  */
-static __always_inline void carve(struct mh_region *r, uint32_t off,
-				  uint32_t cls, uint32_t m, uint32_t n)
+static __always_inline void carve(struct mh_region *r, u32 off,
+				  u32 cls, u32 m, u32 n)
 {
 	struct ff_free *b = blk(r, off);
 	uintptr_t bad;
@@ -357,7 +357,7 @@ static __always_inline void carve(struct mh_region *r, uint32_t off,
 				  r->index, "free memory was written after free");
 	}
 	if (m - n >= FF_MIN_CHUNKS) {
-		list_move(r, off, cls, off + n, m - n);
+		ff_list_move(r, off, cls, off + n, m - n);
 		blk(r, off + n)->h.prev_chunks = n;
 		set_next_prev(r, off + n, m - n);
 	} else {
@@ -374,7 +374,7 @@ static void *ff_alloc_aligned(struct mh_region *r, size_t size, size_t align,
 			      size_t offset)
 {
 	size_t n = chunks_for(size), want;
-	uint32_t off, m, gap, cls;
+	u32 off, m, gap, cls;
 	uintptr_t h, target;
 
 	/* worst case: a gap of align - 8 grows to align + 8 to hold a block */
@@ -383,16 +383,16 @@ static void *ff_alloc_aligned(struct mh_region *r, size_t size, size_t align,
 	want = n + align / FF_CHUNK + FF_MIN_CHUNKS;
 	if (want > ctl_of(r)->chunks)
 		return NULL;
-	off = find_block(r, (uint32_t)want, &cls);
+	off = find_block(r, (u32)want, &cls);
 	if (off == FF_NIL)
 		return NULL;
 	m = chunks_of(blk(r, off));
 	h = (uintptr_t)blk(r, off);
 	target = mh_align_up(h + sizeof(struct ff_hdr) + offset, align) -
 		 offset - sizeof(struct ff_hdr);
-	gap = (uint32_t)((target - h) / FF_CHUNK);
+	gap = (u32)((target - h) / FF_CHUNK);
 	if (gap == 1)
-		gap += (uint32_t)(align / FF_CHUNK);
+		gap += (u32)(align / FF_CHUNK);
 	if (gap) {	/* the front gap becomes a free block of its own */
 		list_remove_cls(r, off, cls);
 		blk(r, off + gap)->h.prev_chunks = gap;
@@ -404,7 +404,7 @@ static void *ff_alloc_aligned(struct mh_region *r, size_t size, size_t align,
 		m -= gap;
 		cls = ff_class(m);
 	}
-	carve(r, off, cls, m, (uint32_t)n);
+	carve(r, off, cls, m, (u32)n);
 	return (char *)blk(r, off) + sizeof(struct ff_hdr);
 }
 
@@ -412,25 +412,25 @@ static void *ff_alloc(struct mh_region *r, size_t size, size_t align,
 		      size_t offset)
 {
 	size_t n;
-	uint32_t off, cls;
+	u32 off, cls;
 
 	if (size > (size_t)ctl_of(r)->chunks * FF_CHUNK)
 		return NULL;
 	if (align > FF_CHUNK)
 		return ff_alloc_aligned(r, size, align, offset);
 	n = chunks_for(size);
-	off = find_block(r, (uint32_t)n, &cls);
+	off = find_block(r, (u32)n, &cls);
 	if (off == FF_NIL)
 		return NULL;
-	carve(r, off, cls, chunks_of(blk(r, off)), (uint32_t)n);
+	carve(r, off, cls, chunks_of(blk(r, off)), (u32)n);
 	return (char *)blk(r, off) + sizeof(struct ff_hdr);
 }
 
 /* Header of a free block that merged away or never was: double free? */
-static bool looks_freed(struct mh_region *r, uint32_t off)
+static bool looks_freed(struct mh_region *r, u32 off)
 {
 	struct ff_free *b = blk(r, off);
-	uint32_t fillword = 0x01010101u * (uint32_t)(r->fill & 0xff);
+	u32 fillword = 0x01010101u * (u32)(r->fill & 0xff);
 
 	if (b->h.prev_chunks == FF_DEAD && b->h.size_used == FF_DEAD)
 		return true;
@@ -444,7 +444,7 @@ static int ff_lookup(struct mh_region *r, uintptr_t payload, size_t *capacity)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *b, *nb;
-	uint32_t off, n, prev;
+	u32 off, n, prev;
 
 	if (payload < r->arena + sizeof(struct ff_hdr) ||
 	    payload >= r->arena_end || (payload - r->arena) % FF_CHUNK)
@@ -478,16 +478,16 @@ static int ff_lookup(struct mh_region *r, uintptr_t payload, size_t *capacity)
  * Give back @off (@n chunks, header not yet marked free), merging with free
  * neighbours.  The merged block reuses a neighbour's list node when it can.
  */
-static __always_inline void release_range(struct mh_region *r, uint32_t off, uint32_t n)
+static __always_inline void release_range(struct mh_region *r, u32 off, u32 n)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct ff_free *b = blk(r, off), *nb = NULL;
-	uint32_t next = off + n, prev_off = off - b->h.prev_chunks;
+	u32 next = off + n, prev_off = off - b->h.prev_chunks;
 	bool prev_free = off && !is_used(blk(r, prev_off));
 	bool next_free = next < c->chunks && !is_used(nb = blk(r, next));
 
 	if (prev_free) {
-		uint32_t total = off - prev_off + n;
+		u32 total = off - prev_off + n;
 
 		if (next_free) {
 			total += chunks_of(nb);
@@ -496,15 +496,15 @@ static __always_inline void release_range(struct mh_region *r, uint32_t off, uin
 			r->nfree--;
 		}
 		bury_header(r, off);
-		list_move(r, prev_off, ff_class(chunks_of(blk(r, prev_off))),
-			  prev_off, total);
+		ff_list_move(r, prev_off, ff_class(chunks_of(blk(r, prev_off))),
+			     prev_off, total);
 		set_next_prev(r, prev_off, total);
 		return;
 	}
 	if (next_free) {
-		uint32_t total = n + chunks_of(nb);
+		u32 total = n + chunks_of(nb);
 
-		list_move(r, next, ff_class(chunks_of(nb)), off, total);
+		ff_list_move(r, next, ff_class(chunks_of(nb)), off, total);
 		bury_header(r, next);
 		set_next_prev(r, off, total);
 		return;
@@ -516,8 +516,8 @@ static __always_inline void release_range(struct mh_region *r, uint32_t off, uin
 
 static void ff_release(struct mh_region *r, uintptr_t payload)
 {
-	uint32_t off = off_of(r, (void *)(payload - sizeof(struct ff_hdr)));
-	uint32_t n = chunks_of(blk(r, off));
+	u32 off = off_of(r, (void *)(payload - sizeof(struct ff_hdr)));
+	u32 n = chunks_of(blk(r, off));
 
 	r->nalloc--;
 	r->allocated -= (size_t)n * FF_CHUNK;
@@ -527,13 +527,13 @@ static void ff_release(struct mh_region *r, uintptr_t payload)
 static bool ff_resize(struct mh_region *r, uintptr_t payload, size_t size)
 {
 	struct ff_ctl *c = ctl_of(r);
-	uint32_t off = off_of(r, (void *)(payload - sizeof(struct ff_hdr)));
+	u32 off = off_of(r, (void *)(payload - sizeof(struct ff_hdr)));
 	struct ff_free *b = blk(r, off), *nb;
-	uint32_t m = chunks_of(b), n, next = off + m, have;
+	u32 m = chunks_of(b), n, next = off + m, have;
 
 	if (size > (size_t)c->chunks * FF_CHUNK)
 		return false;
-	n = (uint32_t)chunks_for(size);
+	n = (u32)chunks_for(size);
 	if (n <= m) {
 		if (m - n < FF_MIN_CHUNKS)
 			return true;
@@ -544,7 +544,10 @@ static bool ff_resize(struct mh_region *r, uintptr_t payload, size_t size)
 		release_range(r, off + n, m - n);
 		return true;
 	}
-	if (next >= c->chunks || is_used(nb = blk(r, next)))
+	if (next >= c->chunks)
+		return false;
+	nb = blk(r, next);
+	if (is_used(nb))
 		return false;
 	have = m + chunks_of(nb);
 	if (have < n)
@@ -556,7 +559,7 @@ static bool ff_resize(struct mh_region *r, uintptr_t payload, size_t size)
 		set_next_prev(r, off, n);
 	} else {
 		/* the new node may overlap the old one: move it first */
-		list_move(r, next, ff_class(chunks_of(nb)), off + n, have - n);
+		ff_list_move(r, next, ff_class(chunks_of(nb)), off + n, have - n);
 		blk(r, off + n)->h.prev_chunks = n;
 		set_next_prev(r, off + n, have - n);
 	}
@@ -568,7 +571,7 @@ static bool ff_resize(struct mh_region *r, uintptr_t payload, size_t size)
 static size_t ff_largest(struct mh_region *r)
 {
 	struct ff_ctl *c = ctl_of(r);
-	uint32_t g, cls, off;
+	u32 g, cls, off;
 
 	if (!c->group_map)
 		return 0;
@@ -584,7 +587,7 @@ static bool ff_walk(struct mh_region *r, mh_raw_walk_fn fn, void *ctx)
 {
 	struct ff_ctl *c = ctl_of(r);
 	struct mh_raw_block rb;
-	uint32_t off = 0, n;
+	u32 off = 0, n;
 
 	while (off < c->chunks) {
 		struct ff_free *b = blk(r, off);
@@ -608,12 +611,14 @@ static int ff_check_lists(struct mh_region *r, size_t nfree)
 {
 	struct ff_ctl *c = ctl_of(r);
 	size_t seen = 0, steps;
-	uint32_t cls, off, g;
+	u32 cls, off, g;
+	bool listed;
 	int err = MH_OK;
 
 	for (cls = 0; cls < c->nclasses; cls++) {
 		off = c->head[cls];
-		if ((off != FF_NIL) != map_test(c, cls)) {
+		listed = off != FF_NIL;
+		if (listed != map_test(c, cls)) {
 			err = mh_report(r->heap, MH_EFREELIST, "check", NULL, NULL,
 					r->index, "class bitmap disagrees with list");
 		}
@@ -642,7 +647,7 @@ static int ff_check_lists(struct mh_region *r, size_t nfree)
 static int ff_check(struct mh_region *r)
 {
 	struct ff_ctl *c = ctl_of(r);
-	uint32_t off = 0, n, prev_n = 0;
+	u32 off = 0, n, prev_n = 0;
 	size_t nused = 0, nfree = 0, bytes = 0;
 	bool prev_free = false;
 	uintptr_t bad;
@@ -700,8 +705,8 @@ static size_t ff_ctl_size(size_t size, const struct mh_region_config *rc)
 		chunks = FF_MAX_CHUNKS;
 	if (chunks < FF_MIN_CHUNKS)
 		chunks = FF_MIN_CHUNKS;
-	ncls = ((ff_class((uint32_t)chunks) / FF_SL) + 1) * FF_SL;
-	return sizeof(struct ff_ctl) + ncls * sizeof(uint32_t);
+	ncls = ((ff_class((u32)chunks) / FF_SL) + 1) * FF_SL;
+	return sizeof(struct ff_ctl) + ncls * sizeof(u32);
 }
 
 static int ff_init(struct mh_region *r, const struct mh_region_config *rc)
@@ -718,7 +723,7 @@ static int ff_init(struct mh_region *r, const struct mh_region_config *rc)
 	r->arena_end = r->arena + chunks * FF_CHUNK;
 	r->total = chunks * FF_CHUNK;
 	mh_memset(c, 0, sizeof(*c));
-	c->chunks = (uint32_t)chunks;
+	c->chunks = (u32)chunks;
 	c->nclasses = ((ff_class(c->chunks) / FF_SL) + 1) * FF_SL;
 	for (i = 0; i < c->nclasses; i++)
 		c->head[i] = FF_NIL;

@@ -39,7 +39,7 @@ const char *mh_strerror(int err)
 {
 	unsigned int i = err <= 0 ? (unsigned int)-err : ~0u;
 
-	if (i >= sizeof(error_names) / sizeof(error_names[0]))
+	if (i >= sizeof(error_names) / sizeof(*error_names))
 		return "unknown error";
 	return error_names[i];
 }
@@ -74,16 +74,20 @@ static inline size_t poison_head(const struct mh_heap *h)
 	return h->poison ? POISON_HEAD : 0;
 }
 
-static inline void lock(struct mh_heap *h)
+static inline void lock(struct mh_heap *h) MH_ACQUIRES(&h->lock)
 {
 	if (!(h->flags & MH_HEAP_F_NOLOCK))
 		mh_lock_acquire(&h->lock);
+	else
+		mh_lock_assume_acquired(&h->lock);
 }
 
-static inline void unlock(struct mh_heap *h)
+static inline void unlock(struct mh_heap *h) MH_RELEASES(&h->lock)
 {
 	if (!(h->flags & MH_HEAP_F_NOLOCK))
 		mh_lock_release(&h->lock);
+	else
+		mh_lock_assume_released(&h->lock);
 }
 
 static bool heap_ok(const struct mh_heap *h)
@@ -130,7 +134,7 @@ static const struct mh_engine *engine_of(const struct mh_region_config *rc)
 
 static size_t region_struct_size(void)
 {
-	return mh_align_up(sizeof(struct mh_region), sizeof(uint64_t));
+	return mh_align_up(sizeof(struct mh_region), sizeof(u64));
 }
 
 size_t mh_region_meta_size(size_t size, const struct mh_region_config *rc)
@@ -144,7 +148,7 @@ size_t mh_region_meta_size(size_t size, const struct mh_region_config *rc)
 	if (!ctl)
 		return 0;
 	/* carving from the front may cost up to 7 bytes of alignment */
-	return region_struct_size() + ctl + sizeof(uint64_t);
+	return region_struct_size() + ctl + sizeof(u64);
 }
 
 int mh_heap_add_region(struct mh_heap *heap, void *base, size_t size,
@@ -165,7 +169,7 @@ int mh_heap_add_region(struct mh_heap *heap, void *base, size_t size,
 	if (rc && rc->meta) {
 		if (rc->meta_size < need)
 			return MH_ENOMEM;
-		meta = mh_align_up((uintptr_t)rc->meta, sizeof(uint64_t));
+		meta = mh_align_up((uintptr_t)rc->meta, sizeof(u64));
 		if ((uintptr_t)rc->meta < end &&
 		    start < (uintptr_t)rc->meta + rc->meta_size)
 			return MH_EINVAL;	/* metadata must lie outside */
@@ -173,8 +177,8 @@ int mh_heap_add_region(struct mh_heap *heap, void *base, size_t size,
 	} else {
 		if (size < need)
 			return MH_ENOMEM;
-		meta = mh_align_up(start, sizeof(uint64_t));
-		arena = mh_align_up(meta + need - sizeof(uint64_t), MH_MIN_ALIGN);
+		meta = mh_align_up(start, sizeof(u64));
+		arena = mh_align_up(meta + need - sizeof(u64), MH_MIN_ALIGN);
 	}
 	if (arena >= end)
 		return MH_ENOMEM;
@@ -258,16 +262,16 @@ static void account(struct mh_heap *h, size_t before, size_t after)
 		h->min_free_ever = h->total_bytes - h->allocated_bytes;
 }
 
-static inline uint32_t head_check(uint32_t magic, uint32_t size)
+static inline u32 head_check(u32 magic, u32 size)
 {
 	return magic ^ (size * 0x9e3779b1u);
 }
 
 static void write_canaries(uintptr_t payload, size_t size)
 {
-	uint32_t head[2] = { (uint32_t)size,
-			     head_check(CANARY_HEAD, (uint32_t)size) };
-	uint32_t tail = CANARY_TAIL;
+	u32 head[2] = { (u32)size,
+			     head_check(CANARY_HEAD, (u32)size) };
+	u32 tail = CANARY_TAIL;
 
 	mh_memcpy((void *)payload, head, sizeof(head));
 	mh_memcpy((void *)(payload + POISON_HEAD + size), &tail, sizeof(tail));
@@ -277,7 +281,7 @@ static void write_canaries(uintptr_t payload, size_t size)
 static int read_canaries(uintptr_t payload, size_t capacity, size_t *size,
 			 uintptr_t *where)
 {
-	uint32_t head[2], tail;
+	u32 head[2], tail;
 
 	mh_memcpy(head, (void *)payload, sizeof(head));
 	*where = payload;
@@ -400,7 +404,7 @@ static int lookup_locked(struct mh_heap *h, const void *ptr, const char *op,
 		if (*capacity < POISON_HEAD + POISON_TAIL) {
 			err = MH_EHEADER;
 		} else {
-			uint32_t head[2];
+			u32 head[2];
 
 			mh_memcpy(head, (void *)*payload, sizeof(head));
 			if (head[1] == head_check(CANARY_FREED, head[0]))
@@ -433,7 +437,7 @@ static void free_locked(struct mh_heap *h, struct mh_region *r,
 	if (h->poison == MH_POISON_COMPREHENSIVE) {
 		mh_memset((void *)payload, MH_FILL_FREE, capacity);
 	} else if (h->poison) {
-		uint32_t head[2];
+		u32 head[2];
 
 		mh_memcpy(head, (void *)payload, sizeof(head));
 		head[1] = head_check(CANARY_FREED, head[0]);

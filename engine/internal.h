@@ -13,6 +13,14 @@
 
 #include "mh_pool.h"
 
+#if !defined(__KERNEL__)
+/* the kernel's fixed-width names (and types), so one source serves both */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+#endif
+
 #define MH_HEAP_MAGIC	0x6d686870u	/* "mhhp" */
 #define MH_REGION_MAGIC	0x6d687267u	/* "mhrg" */
 
@@ -22,7 +30,7 @@
 struct mh_engine;
 
 struct mh_region {
-	uint32_t magic;
+	u32 magic;
 	int index;			/* order of addition, from 0 */
 	const struct mh_engine *eng;
 	struct mh_heap *heap;
@@ -84,8 +92,12 @@ int mh_report(struct mh_heap *heap, int code, const char *op, const void *ptr,
 /* Address of the first byte in [p, p + n) that is not @fill, or 0. */
 uintptr_t mh_find_unfilled(uintptr_t p, size_t n, int fill);
 
+/*
+ * The kernel and glibc (<sys/cdefs.h>) both define __always_inline; only a
+ * freestanding build (a symbol check, not a hot path) falls back to inline.
+ */
 #ifndef __always_inline
-#define __always_inline inline __attribute__((__always_inline__))
+#define __always_inline inline
 #endif
 
 static inline bool mh_is_pow2(size_t x)
@@ -98,28 +110,28 @@ static inline uintptr_t mh_align_up(uintptr_t x, size_t a)
 	return (x + (a - 1)) & ~(uintptr_t)(a - 1);
 }
 
-static inline unsigned int mh_fls32(uint32_t x)	/* x != 0 */
+static inline unsigned int mh_fls32(u32 x)	/* x != 0 */
 {
 	return 31u - (unsigned int)__builtin_clz(x);
 }
 
-static inline unsigned int mh_ctz32(uint32_t x)	/* x != 0 */
+static inline unsigned int mh_ctz32(u32 x)	/* x != 0 */
 {
 	return (unsigned int)__builtin_ctz(x);
 }
 
-static inline unsigned int mh_ctz64(uint64_t x)	/* x != 0 */
+static inline unsigned int mh_ctz64(u64 x)	/* x != 0 */
 {
 	return (unsigned int)__builtin_ctzll(x);
 }
 
-static inline unsigned int mh_fls64(uint64_t x)	/* x != 0 */
+static inline unsigned int mh_fls64(u64 x)	/* x != 0 */
 {
 	return 63u - (unsigned int)__builtin_clzll(x);
 }
 
 /* Without a libgcc helper: the kernel and freestanding builds have none. */
-static inline unsigned int mh_popcount64(uint64_t x)
+static inline unsigned int mh_popcount64(u64 x)
 {
 	x = x - ((x >> 1) & 0x5555555555555555ull);
 	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);

@@ -20,11 +20,17 @@
 #include <linux/string.h>
 #include <linux/spinlock.h>
 
-typedef spinlock_t mh_lock_t;
+/* a macro, not a typedef: the kernel type is the lock type */
+#define mh_lock_t		spinlock_t
 #define mh_lock_init(l)		spin_lock_init(l)
 #define mh_lock_destroy(l)	do { } while (0)
 #define mh_lock_acquire(l)	spin_lock(l)
 #define mh_lock_release(l)	spin_unlock(l)
+/* for sparse: a heap without locking still balances its lock context */
+#define MH_ACQUIRES(l)		__acquires(l)
+#define MH_RELEASES(l)		__releases(l)
+#define mh_lock_assume_acquired(l)	__acquire(l)
+#define mh_lock_assume_released(l)	__release(l)
 #define MH_ASSERT(x)		do { } while (0)
 
 #else /* user space or freestanding */
@@ -35,12 +41,20 @@ typedef spinlock_t mh_lock_t;
 
 #if defined(MH_PLATFORM_FREESTANDING)
 
-typedef struct { int unused; } mh_lock_t;
+struct mh_no_lock {
+	int unused;
+};
+
+#define mh_lock_t		struct mh_no_lock
 #define mh_lock_init(l)		((void)(l))
 #define mh_lock_destroy(l)	((void)(l))
 #define mh_lock_acquire(l)	((void)(l))
 #define mh_lock_release(l)	((void)(l))
 #define MH_ASSERT(x)		((void)0)
+#define MH_ACQUIRES(l)
+#define MH_RELEASES(l)
+#define mh_lock_assume_acquired(l)	((void)(l))
+#define mh_lock_assume_released(l)	((void)(l))
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 void *memmove(void *d, const void *s, size_t n);
@@ -51,12 +65,16 @@ void *memmove(void *d, const void *s, size_t n);
 #include <assert.h>
 #include <pthread.h>
 
-typedef pthread_mutex_t mh_lock_t;
+#define mh_lock_t		pthread_mutex_t
 #define mh_lock_init(l)		pthread_mutex_init((l), NULL)
 #define mh_lock_destroy(l)	pthread_mutex_destroy(l)
 #define mh_lock_acquire(l)	pthread_mutex_lock(l)
 #define mh_lock_release(l)	pthread_mutex_unlock(l)
 #define MH_ASSERT(x)		assert(x)
+#define MH_ACQUIRES(l)
+#define MH_RELEASES(l)
+#define mh_lock_assume_acquired(l)	((void)(l))
+#define mh_lock_assume_released(l)	((void)(l))
 
 #endif
 #endif /* __KERNEL__ */

@@ -153,7 +153,7 @@ typedef bool (*mh_walk_fn)(const struct mh_block_info *info, void *ctx);
  */
 struct mh_region;
 struct mh_heap {
-	uint32_t magic;
+	unsigned int magic;
 	unsigned int flags;
 	enum mh_poison poison;
 	const char *name;
