@@ -37,7 +37,8 @@
  * Region capabilities, in the ESP-IDF sense (MALLOC_CAP_*).  A request
  * names the capabilities it needs; any region having all of them may serve.
  */
-#define MEMHEAP_CAP_DMA		(1U << 0) /* device-accessible, physically contiguous, has a device address */
+/* device-accessible, physically contiguous, has a device address */
+#define MEMHEAP_CAP_DMA		(1U << 0)
 #define MEMHEAP_CAP_SPIRAM	(1U << 1) /* external RAM (PSRAM) */
 #define MEMHEAP_CAP_INTERNAL	(1U << 2) /* on-chip / internal RAM */
 #define MEMHEAP_CAP_8BIT	(1U << 3) /* byte-addressable */
@@ -81,6 +82,7 @@ struct memheap_info {
 	__u32 file_buffers;
 	__u32 reserved[5];
 };
+
 #define MEMHEAP_INFO_SIZE_VER0	56
 
 /**
@@ -123,6 +125,7 @@ struct memheap_region_info {
 	__u64 dev_addr;
 	__u64 reserved[4];
 };
+
 #define MEMHEAP_REGION_INFO_SIZE_VER0	160
 
 /* memheap_alloc.flags */
@@ -167,6 +170,7 @@ struct memheap_alloc {
 	__u64 dev_addr;
 	__u64 reserved[2];
 };
+
 #define MEMHEAP_ALLOC_SIZE_VER0	80
 
 /**
@@ -181,6 +185,7 @@ struct memheap_handle_arg {
 	__u32 handle;
 	__u32 reserved[3];
 };
+
 #define MEMHEAP_HANDLE_ARG_SIZE_VER0	16
 
 /* memheap_buffer_info.flags (out) */
@@ -208,6 +213,7 @@ struct memheap_buffer_info {
 	__u64 dev_addr;
 	__u64 reserved[2];
 };
+
 #define MEMHEAP_BUFFER_INFO_SIZE_VER0	56
 
 /* memheap_sync.flags: exactly one of FOR_CPU / FOR_DEVICE, and a direction */
@@ -235,6 +241,7 @@ struct memheap_sync {
 	__u64 length;
 	__u64 reserved;
 };
+
 #define MEMHEAP_SYNC_SIZE_VER0	32
 
 /**
@@ -253,6 +260,7 @@ struct memheap_export {
 	__s32 fd;
 	__u32 reserved;
 };
+
 #define MEMHEAP_EXPORT_SIZE_VER0	16
 
 /**
@@ -270,6 +278,7 @@ struct memheap_check {
 	__u32 bad_region;
 	__u64 reserved[2];
 };
+
 #define MEMHEAP_CHECK_SIZE_VER0	32
 
 #define MEMHEAP_IOC_MAGIC	0xB7
@@ -339,6 +348,7 @@ enum memheap_genl_cmd {
 	MEMHEAP_CMD_EVENT_LOW_WATERMARK,
 	__MEMHEAP_CMD_MAX,
 };
+
 #define MEMHEAP_CMD_MAX (__MEMHEAP_CMD_MAX - 1)
 
 /**
@@ -395,6 +405,7 @@ enum memheap_genl_attr {
 	MEMHEAP_A_EXTENT,
 	__MEMHEAP_A_MAX,
 };
+
 #define MEMHEAP_A_MAX (__MEMHEAP_A_MAX - 1)
 
 /**
@@ -412,6 +423,7 @@ enum memheap_genl_extent_attr {
 	MEMHEAP_A_EXTENT_USED,
 	__MEMHEAP_A_EXTENT_MAX,
 };
+
 #define MEMHEAP_A_EXTENT_MAX (__MEMHEAP_A_EXTENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_MEMHEAP_H */
