@@ -84,7 +84,7 @@ else
 	check "regions match $expected" test "$got" = "$(grep -v '^#' "$expected")"
 	[ "$got" = "$(grep -v '^#' "$expected")" ] || { echo "# got:"; echo "$got" | sed 's/^/#   /'; }
 fi
-check "ALLOC works" test "$("$MHTOOL" alloc 4096)" = ok
+check "ALLOC works" test "$("$MHTOOL" alloc 4096 8bit)" = ok
 unload_cleanly
 check "no splat" no_splat
 t_end
@@ -100,7 +100,7 @@ while [ $i -lt 3 ]; do
 		# shellcheck disable=SC2086
 		check "insmod #$i" insmod "$KO" $params
 	fi
-	check "alloc #$i" test "$("$MHTOOL" alloc 65536)" = ok
+	check "alloc #$i" test "$("$MHTOOL" alloc 65536 8bit)" = ok
 	check "rmmod #$i" rmmod memheap
 	i=$((i + 1))
 done

@@ -4,8 +4,9 @@
  *
  *   mhtool regions            one line per region, in the format of the
  *                             rig's regions.expected
- *   mhtool alloc SIZE         allocate and free one buffer; prints "ok"
- *                             or the errno name; exit 0 only on success
+ *   mhtool alloc SIZE [CAPS]  allocate and free one buffer with CAPS
+ *                             ('+'-joined words, default none); prints
+ *                             "ok" or the errno name; exit 0 only on success
  *   mhtool load KO [PARAM...]  one finit_module() of KO with the
  *                             parameters (busybox insmod retries a failed
  *                             finit_module with init_module, so a module
@@ -103,12 +104,17 @@ static int cmd_regions(void)
 	return 0;
 }
 
-static int cmd_alloc(const char *size)
+static int cmd_alloc(const char *size, const char *caps)
 {
 	struct memheap_alloc a = { .size = strtoull(size, NULL, 0) };
 	struct memheap_handle_arg h = { 0 };
-	int fd = open_dev();
+	int fd;
 
+	if (caps && mh_parse_caps(caps, '+', &a.caps)) {
+		fprintf(stderr, "mhtool: bad caps '%s'\n", caps);
+		return 2;
+	}
+	fd = open_dev();
 	if (fd < 0)
 		return 1;
 	if (ioctl(fd, MEMHEAP_IOC_ALLOC, &a)) {
@@ -200,10 +206,10 @@ int main(int argc, char **argv)
 		return cmd_load(argv[2], argc - 3, argv + 3);
 	if (argc == 2 && !strcmp(argv[1], "regions"))
 		return cmd_regions();
-	if (argc == 3 && !strcmp(argv[1], "alloc"))
-		return cmd_alloc(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "alloc"))
+		return cmd_alloc(argv[2], argc == 4 ? argv[3] : NULL);
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], argv[3]);
-	fprintf(stderr, "usage: mhtool regions | alloc SIZE | load KO [PARAM...] | hold fd|map|dmabuf READY\n");
+	fprintf(stderr, "usage: mhtool regions | alloc SIZE [CAPS] | load KO [PARAM...] | hold fd|map|dmabuf READY\n");
 	return 2;
 }

@@ -62,7 +62,7 @@ t_begin "reload_after_use"
 mark reload
 if [ -x /usr/sbin/memheap-load ]; then
 	check "memheap-load" /usr/sbin/memheap-load
-	check "ALLOC works" test "$("$MHTOOL" alloc 8192)" = ok
+	check "ALLOC works" test "$("$MHTOOL" alloc 8192 8bit)" = ok
 	check "rmmod succeeds" rmmod memheap
 	check "no splat" no_splat
 	t_end

@@ -40,6 +40,8 @@ struct stats {
 
 static int dev_fd;
 static long page;
+/* Caps to ask for in each region: 0 would mean DEFAULT, which a region may lack. */
+static uint32_t region_caps[256];
 
 static uint64_t now_ns(void)
 {
@@ -78,6 +80,7 @@ static int alloc_page(uint32_t region, struct memheap_alloc *a)
 	a->size = (uint64_t)page;
 	a->flags = MEMHEAP_ALLOC_REGION;
 	a->region = region;
+	a->caps = region < 256 ? region_caps[region] : 0;
 	return ioctl(dev_fd, MEMHEAP_IOC_ALLOC, a);
 }
 
@@ -226,6 +229,9 @@ int main(int argc, char **argv)
 				regions[j] = ri;
 		}
 	}
+	for (i = 0; i < nregions; i++)
+		if (regions[i].index < 256)
+			region_caps[regions[i].index] = regions[i].caps;
 	handles = calloc(live_counts[sizeof(live_counts) / sizeof(live_counts[0]) - 1],
 			 sizeof(*handles));
 	t_op = calloc(reps, sizeof(*t_op));
