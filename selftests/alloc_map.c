@@ -351,7 +351,8 @@ TEST(alignment_of_dma_buffers)
 			TH_LOG("align %" PRIu64, align);
 		}
 		EXPECT_EQ(0, a.dev_addr % (align < page ? page : align)) {
-			TH_LOG("align %" PRIu64 ": dev_addr 0x%" PRIx64, align, a.dev_addr);
+			TH_LOG("align %" PRIu64 ": dev_addr 0x%llx", align,
+			       (unsigned long long)a.dev_addr);
 		}
 		ASSERT_EQ(0, mh_free(fd, a.handle));
 	}
