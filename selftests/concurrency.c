@@ -278,7 +278,7 @@ TEST(race_alloc_free_map_close)
 	r->stop = 1;
 	pthread_join(closing, NULL);
 
-	EXPECT_EQ(0, r->unexpected) {
+	EXPECT_EQ(0, atomic_load(&r->unexpected)) {
 		TH_LOG("%d unexpected errors; first: op %d error %d", (int)r->unexpected,
 		       (int)r->first_op, (int)r->first_err);
 	}
