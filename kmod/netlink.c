@@ -271,8 +271,12 @@ static int memheap_usage_dumpit(struct sk_buff *skb,
 
 /* ---- extents ------------------------------------------------------------ */
 
-/* cb->args: [0] region index, [1] next offset, [2] finished */
-static int memheap_extent_start(struct netlink_callback *cb)
+/*
+ * cb->args: [0] region index, [1] next offset, [2] finished, [3] started.
+ * The region is resolved in the first dump call, not in .start: only dump
+ * calls have an extack (it travels in NLMSG_DONE).
+ */
+static int extent_dump_begin(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	int index = region_from_attrs(info->attrs, cb->extack);
@@ -282,6 +286,7 @@ static int memheap_extent_start(struct netlink_callback *cb)
 	cb->args[0] = index;
 	cb->args[1] = 0;
 	cb->args[2] = 0;
+	cb->args[3] = 1;
 	return 0;
 }
 
@@ -320,10 +325,17 @@ full:
 static int memheap_extent_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
-	struct memheap_region *r = memheap_region_get(cb->args[0]);
 	struct extent_put_ctx pc = { .skb = skb };
+	struct memheap_region *r;
 	void *hdr;
+	int err;
 
+	if (!cb->args[3]) {
+		err = extent_dump_begin(cb);
+		if (err)
+			return err;
+	}
+	r = memheap_region_get(cb->args[0]);
 	if (cb->args[2] || !r)
 		return 0;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -365,7 +377,6 @@ static const struct genl_ops memheap_genl_ops[] = {
 	},
 	{
 		.cmd = MEMHEAP_CMD_EXTENT_GET,
-		.start = memheap_extent_start,
 		.dumpit = memheap_extent_dumpit,
 		.policy = memheap_region_policy,
 		.maxattr = MEMHEAP_A_REGION_NAME,
