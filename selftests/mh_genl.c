@@ -159,7 +159,8 @@ int mh_genl_transact(struct mh_genl *g, struct mh_genl_req *r, mh_genl_cb cb, vo
 	struct mh_genl_reply reply;
 	struct nlmsghdr *nlh;
 	ssize_t n;
-	int len, cb_failed = 0;
+	unsigned int len;
+	int cb_failed = 0;
 
 	if (ext && ext_len)
 		ext[0] = '\0';
@@ -170,7 +171,7 @@ int mh_genl_transact(struct mh_genl *g, struct mh_genl_req *r, mh_genl_cb cb, vo
 		n = recv(g->fd, buf, sizeof(buf), 0);
 		if (n < 0)
 			return -errno;
-		len = (int)n;
+		len = (unsigned int)n;
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_seq != g->seq)
 				continue;
@@ -211,7 +212,7 @@ int mh_genl_next_event(struct mh_genl *g, int timeout_ms, void *buf, size_t len,
 		n = recv(g->fd, buf, len, 0);
 		if (n < 0)
 			return -errno;
-		if (!NLMSG_OK(nlh, (int)n) || nlh->nlmsg_type != g->family)
+		if (!NLMSG_OK(nlh, (unsigned int)n) || nlh->nlmsg_type != g->family)
 			continue;
 		return parse_genl(nlh, reply) ? -EBADMSG : 1;
 	}

@@ -36,7 +36,7 @@ GUEST_TESTS ?=
 ST_BINS := $(addprefix $(ST_OUT)/,$(ST_TESTS) $(ST_TOOLS))
 
 .PHONY: selftests selftests-qemu selftests-cc
-CHECK_GOALS += selftests-qemu
+CHECK_GOALS += selftests-qemu selftests-cc
 
 $(ST_HARNESS_DIR)/kselftest_harness.h:
 	@scripts/extract-linux-source.sh $(LINUX_SRC)
