@@ -5,9 +5,10 @@
  * Every region is parsed and validated at load, before anything is
  * created, so bad input fails the load with one "memheap: ..." line.  The
  * regions then belong to a platform device: the device tree's
- * "memheap,memheap" node when there is one (its DMA configuration and
- * reserved memory apply), else a device the module creates itself, so
- * self-backed regions have a DMA-capable device on any machine.
+ * "memheap,memheap" node when there is one (bound through the platform
+ * driver, so its DMA configuration applies), else a device the module
+ * creates and uses itself, so self-backed regions have a DMA-capable
+ * device on any machine.
  */
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -56,12 +57,12 @@ unsigned int memheap_low_watermark_pct(void)
 /* Validated at load, instantiated by probe. */
 static struct memheap_region_spec *memheap_specs;
 static unsigned int memheap_nr_specs;
-static int memheap_probe_err = -ENODEV;
+static struct platform_device *memheap_dt_pdev;
 static struct platform_device *memheap_own_pdev;
 
-static int memheap_probe(struct platform_device *pdev)
+/* Regions, netlink family and /dev/memheap on @dev; all or nothing. */
+static int memheap_setup(struct device *dev)
 {
-	struct device *dev = &pdev->dev;
 	int err;
 
 	if (memheap_dev.dev) {
@@ -71,7 +72,7 @@ static int memheap_probe(struct platform_device *pdev)
 	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (err) {
 		pr_err("memheap: no usable DMA mask (%d)\n", err);
-		goto out;
+		return err;
 	}
 	memheap_dev.dev = dev;
 	err = memheap_regions_create(dev, memheap_specs, memheap_nr_specs);
@@ -89,7 +90,7 @@ static int memheap_probe(struct platform_device *pdev)
 		goto err_netlink;
 	}
 	dev_info(dev, "%u region(s)\n", memheap_dev.nr_regions);
-	goto out;
+	return 0;
 
 err_netlink:
 	memheap_netlink_exit();
@@ -97,19 +98,36 @@ err_regions:
 	memheap_regions_destroy();
 err_dev:
 	memheap_dev.dev = NULL;
-out:
-	memheap_probe_err = err;
 	return err;
 }
 
-static int memheap_remove(struct platform_device *pdev)
+static void memheap_teardown(void)
 {
-	if (memheap_dev.dev != &pdev->dev)
-		return 0;
 	memheap_device_unregister();
 	memheap_netlink_exit();
 	memheap_regions_destroy();
 	memheap_dev.dev = NULL;
+}
+
+/*
+ * Probe only records the device (the bus has configured its DMA); module
+ * init then sets up on it, so a failure is reported once, by us, and
+ * fails the load.
+ */
+static int memheap_probe(struct platform_device *pdev)
+{
+	if (memheap_dt_pdev)
+		return -EBUSY;
+	memheap_dt_pdev = pdev;
+	return 0;
+}
+
+static int memheap_remove(struct platform_device *pdev)
+{
+	if (memheap_dev.dev == &pdev->dev)
+		memheap_teardown();
+	if (memheap_dt_pdev == pdev)
+		memheap_dt_pdev = NULL;
 	return 0;
 }
 
@@ -180,34 +198,42 @@ static int __init memheap_init(void)
 	if (err)
 		goto err_specs;
 
-	err = platform_driver_register(&memheap_driver);
-	if (err)
-		goto err_specs;
 	if (!np) {
+		/* no device tree node: a device of our own, no driver binding */
 		memheap_own_pdev = platform_device_register_full(&info);
 		if (IS_ERR(memheap_own_pdev)) {
 			err = PTR_ERR(memheap_own_pdev);
 			memheap_own_pdev = NULL;
 			pr_err("memheap: cannot create the memheap device (%d)\n",
 			       err);
-			goto err_driver;
+			goto err_specs;
 		}
+		err = memheap_setup(&memheap_own_pdev->dev);
+		if (err)
+			goto err_pdev;
+		return 0;
 	}
-	/* the device existed or was just added: probe has run */
-	err = memheap_probe_err;
-	if (err == -ENODEV && np)
-		pr_err("memheap: %pOF has no platform device\n", np);
+
+	err = platform_driver_register(&memheap_driver);
 	if (err)
-		goto err_pdev;
+		goto err_specs;
+	/* the node's device exists since boot: probe has run */
+	if (!memheap_dt_pdev) {
+		pr_err("memheap: %pOF has no platform device\n", np);
+		err = -ENODEV;
+	} else {
+		err = memheap_setup(&memheap_dt_pdev->dev);
+	}
+	if (err) {
+		platform_driver_unregister(&memheap_driver);
+		goto err_specs;
+	}
 	of_node_put(np);
 	return 0;
 
 err_pdev:
-	if (memheap_own_pdev)
-		platform_device_unregister(memheap_own_pdev);
+	platform_device_unregister(memheap_own_pdev);
 	memheap_own_pdev = NULL;
-err_driver:
-	platform_driver_unregister(&memheap_driver);
 err_specs:
 	of_node_put(np);
 	kfree(memheap_specs);
@@ -217,9 +243,13 @@ err_specs:
 
 static void __exit memheap_exit(void)
 {
-	if (memheap_own_pdev)
+	if (memheap_own_pdev) {
+		memheap_teardown();
 		platform_device_unregister(memheap_own_pdev);
-	platform_driver_unregister(&memheap_driver);
+	} else {
+		memheap_teardown();
+		platform_driver_unregister(&memheap_driver);
+	}
 	kfree(memheap_specs);
 }
 
