@@ -74,7 +74,6 @@ static void buffer_release(struct kref *ref)
 	if (buf->map_mode == MEMHEAP_MAP_CACHED && !r->kmap_cached)
 		memheap_cache_flush(r, buf->offset, buf->size);
 	memheap_pool_free(&r->pool, buf->offset, buf->size);
-	memheap_region_update_watermark(r);
 	mutex_lock(&f->lock);
 	f->used -= buf->size;
 	f->buffers--;
@@ -179,7 +178,8 @@ static void uncharge(struct memheap_file *f, u64 bytes)
 
 /* Serve @req from the first region with its caps; -ENODEV if none has. */
 static int reserve(struct memheap_alloc *req, u32 caps, u64 size, u64 align,
-		   struct memheap_region **out, u64 *offset, u64 *reserved)
+		   struct memheap_region **out, u64 *offset, u64 *reserved,
+		   u64 *fell_low)
 {
 	unsigned int i, first = 0, last = memheap_dev.nr_regions;
 	bool tried = false;
@@ -195,7 +195,7 @@ static int reserve(struct memheap_alloc *req, u32 caps, u64 size, u64 align,
 			continue;
 		tried = true;
 		if (!memheap_pool_alloc(&r->pool, size, align, offset,
-					reserved)) {
+					reserved, fell_low)) {
 			*out = r;
 			return 0;
 		}
@@ -223,7 +223,7 @@ int memheap_buffer_alloc(struct memheap_file *f, struct memheap_alloc *req)
 	u32 caps = req->caps ? req->caps : MEMHEAP_CAP_DEFAULT;
 	struct memheap_region *r;
 	struct memheap_buffer *buf;
-	u64 size, offset, reserved;
+	u64 size, offset, reserved, fell_low;
 	u32 handle;
 	bool cached;
 	int err;
@@ -240,7 +240,8 @@ int memheap_buffer_alloc(struct memheap_file *f, struct memheap_alloc *req)
 	err = charge(f, size);
 	if (err)
 		goto err_free;
-	err = reserve(req, caps, size, req->align, &r, &offset, &reserved);
+	err = reserve(req, caps, size, req->align, &r, &offset, &reserved,
+		      &fell_low);
 	if (err)
 		goto err_uncharge;
 	/* the pool may round up (buddy): charge what it really took */
@@ -278,7 +279,8 @@ int memheap_buffer_alloc(struct memheap_file *f, struct memheap_alloc *req)
 	if (err < 0)
 		goto err_pool_all;
 
-	memheap_region_update_watermark(r);
+	if (fell_low != U64_MAX)
+		memheap_event_low_watermark(r, fell_low);
 	req->handle = handle;
 	req->region_out = r->index;
 	req->mmap_offset = (u64)handle << MEMHEAP_MMAP_WINDOW_SHIFT;

@@ -65,8 +65,8 @@ struct memheap_region_spec {
  *                DMA API can do its cache maintenance.
  * @kmap_cached:  the kernel's mapping of the region is cacheable.
  * @self_pages:   self-backed: the pages from dma_alloc_pages().
- * @low_watermark: free bytes below which the low-watermark event fires.
- * @below_watermark: the event has fired and not re-armed yet.
+ * @low_watermark: free bytes below which the low-watermark event fires
+ *                (the pool tracks crossings).
  * @pool:         the page pool.
  */
 struct memheap_region {
@@ -81,7 +81,6 @@ struct memheap_region {
 	bool kmap_cached;
 	struct page *self_pages;
 	u64 low_watermark;
-	bool below_watermark;
 	struct memheap_pool pool;
 };
 
@@ -179,7 +178,6 @@ struct memheap_region *memheap_region_get(u32 index);
 int memheap_region_by_name(const char *name);
 void memheap_region_fill_info(struct memheap_region *r,
 			      struct memheap_region_info *info, bool admin);
-void memheap_region_update_watermark(struct memheap_region *r);
 
 /* cache.c */
 void memheap_cache_flush(struct memheap_region *r, u64 offset, u64 len);

@@ -17,12 +17,14 @@
  * @algo:      MEMHEAP_ALGO_FIRSTFIT or MEMHEAP_ALGO_BUDDY.
  * @size:      bytes to manage, a non-zero page multiple.
  * @phys_base: physical address of offset 0.
+ * @low_watermark: free bytes below which allocations report a crossing.
  * @name:      region name, kept by pointer, for messages.
  *
  * Return: 0, -EINVAL for a bad algorithm or size, -ENOMEM.
  */
 int memheap_pool_init(struct memheap_pool *pool, u32 algo, u64 size,
-		      phys_addr_t phys_base, const char *name)
+		      phys_addr_t phys_base, u64 low_watermark,
+		      const char *name)
 {
 	int err;
 
@@ -47,6 +49,8 @@ int memheap_pool_init(struct memheap_pool *pool, u32 algo, u64 size,
 	pool->allocs = 0;
 	pool->failures = 0;
 	pool->live = 0;
+	pool->low_watermark = low_watermark;
+	pool->below_watermark = false;
 	pool->priv = NULL;
 	err = pool->ops->init(pool);
 	if (err)
@@ -71,6 +75,9 @@ void memheap_pool_destroy(struct memheap_pool *pool)
  * @align:    a power of two; values below PAGE_SIZE mean PAGE_SIZE.
  * @offset:   out: start of the extent, from the region start.
  * @reserved: out: bytes reserved (page multiple, >= @size).
+ * @fell_low: out: U64_MAX, or the free bytes left when this allocation
+ *            took free below the low watermark (once per crossing; a
+ *            free that brings it back to the watermark re-arms it).
  *
  * A failure is not counted here: the caller decides whether the request
  * as a whole failed (see memheap_pool_note_failure()).
@@ -78,10 +85,12 @@ void memheap_pool_destroy(struct memheap_pool *pool)
  * Return: 0, or -ENOMEM when nothing fits.
  */
 int memheap_pool_alloc(struct memheap_pool *pool, u64 size, u64 align,
-		       u64 *offset, u64 *reserved)
+		       u64 *offset, u64 *reserved, u64 *fell_low)
 {
 	bool ok = false;
+	u64 free;
 
+	*fell_low = U64_MAX;
 	align = max_t(u64, align, PAGE_SIZE);
 	if (!size || size > pool->size || align > pool->size)
 		return -ENOMEM;
@@ -91,9 +100,14 @@ int memheap_pool_alloc(struct memheap_pool *pool, u64 size, u64 align,
 	if (pool->ops->alloc(pool, size, align, offset, reserved)) {
 		ok = true;
 		pool->used += *reserved;
-		pool->min_free = min(pool->min_free, pool->size - pool->used);
+		free = pool->size - pool->used;
+		pool->min_free = min(pool->min_free, free);
 		pool->allocs++;
 		pool->live++;
+		if (free < pool->low_watermark && !pool->below_watermark) {
+			pool->below_watermark = true;
+			*fell_low = free;
+		}
 	}
 	mutex_unlock(&pool->lock);
 	return ok ? 0 : -ENOMEM;
@@ -123,6 +137,8 @@ void memheap_pool_free(struct memheap_pool *pool, u64 offset, u64 reserved)
 	pool->ops->free(pool, offset);
 	pool->used -= reserved;
 	pool->live--;
+	if (pool->size - pool->used >= pool->low_watermark)
+		pool->below_watermark = false;
 	mutex_unlock(&pool->lock);
 }
 

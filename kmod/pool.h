@@ -95,6 +95,9 @@ struct memheap_pool_stats {
  * @allocs:    successful allocations.
  * @failures:  failed allocations.
  * @live:      extents held.
+ * @low_watermark: free bytes below which an allocation reports a crossing.
+ * @below_watermark: a crossing was reported and free has not risen to
+ *             @low_watermark since.
  * @priv:      algorithm state.
  */
 struct memheap_pool {
@@ -108,6 +111,8 @@ struct memheap_pool {
 	u64 allocs;
 	u64 failures;
 	u64 live;
+	u64 low_watermark;
+	bool below_watermark;
 	void *priv;
 };
 
@@ -115,10 +120,11 @@ extern const struct memheap_pool_ops memheap_pool_firstfit_ops;
 extern const struct memheap_pool_ops memheap_pool_buddy_ops;
 
 int memheap_pool_init(struct memheap_pool *pool, u32 algo, u64 size,
-		      phys_addr_t phys_base, const char *name);
+		      phys_addr_t phys_base, u64 low_watermark,
+		      const char *name);
 void memheap_pool_destroy(struct memheap_pool *pool);
 int memheap_pool_alloc(struct memheap_pool *pool, u64 size, u64 align,
-		       u64 *offset, u64 *reserved);
+		       u64 *offset, u64 *reserved, u64 *fell_low);
 void memheap_pool_note_failure(struct memheap_pool *pool);
 void memheap_pool_free(struct memheap_pool *pool, u64 offset, u64 reserved);
 void memheap_pool_stats(struct memheap_pool *pool,

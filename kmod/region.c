@@ -226,8 +226,10 @@ static int region_create(struct device *dev,
 		kfree(r);
 		return err;
 	}
+	r->low_watermark = div_u64(spec->size * memheap_low_watermark_pct(),
+				   100);
 	err = memheap_pool_init(&r->pool, spec->algo, spec->size, r->phys,
-				r->spec.name);
+				r->low_watermark, r->spec.name);
 	if (err) {
 		pr_err("memheap: %s: cannot create the %s pool (%d)\n",
 		       spec->name, spec->algo == MEMHEAP_ALGO_BUDDY ?
@@ -235,8 +237,6 @@ static int region_create(struct device *dev,
 		region_free(dev, r);
 		return err;
 	}
-	r->low_watermark = div_u64(spec->size * memheap_low_watermark_pct(),
-				   100);
 	*out = r;
 	return 0;
 }
@@ -347,28 +347,4 @@ void memheap_region_fill_info(struct memheap_region *r,
 	info->dev_addr = (admin && (r->spec.caps & MEMHEAP_CAP_DMA) &&
 			  r->has_dma_addr) ? r->dma_addr : 0;
 	memset(info->reserved, 0, sizeof(info->reserved));
-}
-
-/**
- * memheap_region_update_watermark() - send the low-watermark event when
- * free bytes fall below the watermark, once per crossing; re-arm when
- * they rise to it again.
- * @r: the region whose usage changed.
- */
-void memheap_region_update_watermark(struct memheap_region *r)
-{
-	u64 free;
-	bool fire = false;
-
-	mutex_lock(&r->pool.lock);
-	free = r->pool.size - r->pool.used;
-	if (free < r->low_watermark && !r->below_watermark) {
-		r->below_watermark = true;
-		fire = true;
-	} else if (free >= r->low_watermark) {
-		r->below_watermark = false;
-	}
-	mutex_unlock(&r->pool.lock);
-	if (fire)
-		memheap_event_low_watermark(r, free);
 }
