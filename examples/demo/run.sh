@@ -30,7 +30,7 @@ memheap-load || {
 	dmesg | tail -n 5
 	fail "memheap.ko did not load"
 }
-dmesg | grep 'memheap' | sed 's/^\[[^]]*\] /   /'
+dmesg | grep -E 'memheap( |:)' | sed 's/^\[[^]]*\] /   /'
 [ -c /dev/memheap ] || fail "/dev/memheap is missing after the load"
 
 echo
