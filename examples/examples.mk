@@ -8,6 +8,8 @@
 #                   verdict line.  Logs in $(DEMO_QEMU_OUT)/.
 #   make run-host   the same demo on this machine: embedded backend, no
 #                   QEMU, no module
+#   make demo       the host demo, $(DEMO_HOST) (part of make)
+#   make demo-aarch64  the static aarch64 demo, $(DEMO_AARCH64)
 #   make demo-test  (in make check) the host demo built with gcc, clang and
 #                   ASan+UBSan on two layouts, and its command-line errors
 #
@@ -39,8 +41,9 @@ $(eval $(call demo_variant,clang,$(CLANG),,))
 $(eval $(call demo_variant,asan,$(CLANG),$(LIB_ASAN_FLAGS),))
 $(eval $(call demo_variant,aarch64,$(CROSS_CC),,-static))
 
-.PHONY: run run-qemu run-host demo demo-test
-demo: $(DEMO_HOST) $(DEMO_AARCH64)
+.PHONY: run run-qemu run-host demo demo-aarch64 demo-test
+demo: $(DEMO_HOST)
+demo-aarch64: $(DEMO_AARCH64)
 ALL_GOALS += demo
 
 $(DEMO_PAYLOAD)/.stamp: examples/demo/run.sh $(DEMO_AARCH64)
