@@ -45,6 +45,7 @@ include kmod/kmod.mk
 include lib/lib.mk
 include tools/tools.mk
 include docs/docs.mk
+include packaging/packaging.mk
 include examples/examples.mk
 # Last: it lists GUEST_TESTS (appended to by the fragments above) as
 # prerequisites, which make expands when it reads the rule.

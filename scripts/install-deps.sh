@@ -11,7 +11,7 @@ pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox"
 # cross-building memheap.ko, checking it, booting it under QEMU; the arm64
 # kernel itself is downloaded, not installed (scripts/fetch-arm64-kernel.sh)
 pkgs_kernel="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
-linux-source-6.1 sparse device-tree-compiler cpio xz-utils python3 dkms kmod"
+linux-source-6.1 sparse device-tree-compiler cpio xz-utils python3 dkms kmod openssl"
 pkgs_lib="pkg-config python3 gzip"
 pkgs_tools="libnl-3-dev libnl-genl-3-dev"
 pkgs_docs="man-db groff-base"

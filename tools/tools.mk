@@ -55,3 +55,11 @@ tools-test: $(MEMSHOW) $(MEMSHOW_AARCH64)
 	@tools/tests/host.sh $(MEMSHOW) $(CLANG) "$(MEMSHOW_CFLAGS)"
 
 CHECK_GOALS += tools-test
+
+# memshow goes to $(BINDIR) (default $(PREFIX)/bin, not sbin: its region
+# view needs no privilege); `make install` runs this.
+BINDIR ?= $(PREFIX)/bin
+.PHONY: install-tools
+install-tools: $(MEMSHOW)
+	install -D -m 0755 $(MEMSHOW) $(DESTDIR)$(BINDIR)/memshow
+install: install-tools
