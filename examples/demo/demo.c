@@ -147,6 +147,10 @@ static void warm_up(void)
 		      "an alloc/free pair leaves the embedded backend's numbers unchanged");
 	CHECK(after.dma_free <= before.dma_free && after.spiram_free <= before.spiram_free,
 	      "an alloc/free pair never adds free memory");
+	for (unsigned int i = 0; i < before.regions && i < MAX_REGIONS; i++)
+		CHECK(after.region_blocks[i] == before.region_blocks[i],
+		      "region #%u: no block left behind by the alloc/free pairs (%zu -> %zu)", i,
+		      before.region_blocks[i], after.region_blocks[i]);
 }
 
 /* ---- ESP-IDF: a DMA buffer --------------------------------------------- */
