@@ -8,6 +8,7 @@
  * The default handler writes one line to stderr with write(2) (no stdio,
  * no malloc: this code runs under the LD_PRELOAD malloc too).
  */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,4 +218,12 @@ void mhl_alloc_failed(size_t size, uint32_t caps, const char *api)
 {
 	mhl_init();
 	mhl_run_failed_listeners(size, caps, api);
+}
+
+const char *mhl_errno_text(int e)
+{
+	/* untranslated: strerror may call malloc (gettext) once a locale is set */
+	const char *t = strerrordesc_np(e);
+
+	return t ? t : "unknown error";
 }

@@ -72,7 +72,7 @@ static int mhl_read_file(const char *path, char *buf, size_t cap, char *err, siz
 	size_t used = 0;
 
 	if (fd < 0) {
-		snprintf(err, errlen, "MEMHEAP_CONFIG=%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "MEMHEAP_CONFIG=%s: %s", path, mhl_errno_text(errno));
 		return MHL_EINVAL;
 	}
 	for (;;) {
@@ -81,7 +81,7 @@ static int mhl_read_file(const char *path, char *buf, size_t cap, char *err, siz
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			snprintf(err, errlen, "MEMHEAP_CONFIG=%s: %s", path, strerror(errno));
+			snprintf(err, errlen, "MEMHEAP_CONFIG=%s: %s", path, mhl_errno_text(errno));
 			close(fd);
 			return MHL_EINVAL;
 		}

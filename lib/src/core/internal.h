@@ -134,4 +134,7 @@ int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags);
 
 void mhl_set_errno(int e);
 
+/* Text of an errno value that never allocates (safe inside malloc). */
+const char *mhl_errno_text(int e);
+
 #endif /* MHL_INTERNAL_H */

@@ -69,7 +69,7 @@ int mhl_kernel_open(char *err, size_t errlen)
 	int fd = open(MEMHEAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": %s", strerror(errno));
+		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": %s", mhl_errno_text(errno));
 		return MHL_EIO;
 	}
 	return fd;
@@ -535,7 +535,7 @@ static int mhl_kregion_start(uint32_t index, char *err, size_t errlen)
 	int rc;
 
 	if (mhl_ioctl(MEMHEAP_IOC_REGION_QUERY, &q)) {
-		snprintf(err, errlen, "region %u: query failed: %s", index, strerror(mhl_last_errno()));
+		snprintf(err, errlen, "region %u: query failed: %s", index, mhl_errno_text(mhl_last_errno()));
 		return MHL_EIO;
 	}
 	q.name[MEMHEAP_NAME_LEN - 1] = '\0';
@@ -580,7 +580,7 @@ int mhl_kernel_start(int fd, char *err, size_t errlen)
 	mhl_kfd = fd;
 	if (mhl_ioctl(MEMHEAP_IOC_INFO, &info)) {
 		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": MEMHEAP_IOC_INFO: %s",
-			 strerror(mhl_last_errno()));
+			 mhl_errno_text(mhl_last_errno()));
 		return MHL_EIO;
 	}
 	if (info.abi_version != MEMHEAP_ABI_VERSION) {
