@@ -82,10 +82,13 @@ $(LIB_PRELOAD_SO): $(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) lib/preload/preload.
 	$(CC) -shared -Wl,--version-script=lib/preload/preload.map -Wl,-z,defs \
 		$(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) -pthread -o $@
 
+# The pc file names the install paths, so it is written for every install
+# (PREFIX / LIBDIR / INCLUDEDIR as given then); the build copy uses the defaults.
+lib_pc_subst = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g'
 $(LIB_PC): lib/libmemheap.pc.in lib/lib.mk
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g' $< > $@
+	$(lib_pc_subst) $< > $@
 
 .PHONY: lib lib-tests lib-test lib-install install lib-cross
 lib: $(LIB_SO) $(LIB_A) $(LIB_PC) $(if $(LIB_PRELOAD_SRCS),$(LIB_PRELOAD_SO))
@@ -117,7 +120,8 @@ lib-install: lib
 	ln -sf libmemheap.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libmemheap.so
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libmemheap.a
 	$(if $(LIB_PRELOAD_SRCS),install -m 0755 $(LIB_PRELOAD_SO) $(DESTDIR)$(LIBDIR)/libmemheap-malloc.so)
-	install -m 0644 $(LIB_PC) $(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
+	$(lib_pc_subst) lib/libmemheap.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
 	cd lib/include && find . -name '*.h' | while read -r h; do \
 		install -D -m 0644 "$$h" "$(DESTDIR)$(INCLUDEDIR)/memheap/$$h" || exit 1; \
 	done
