@@ -71,7 +71,7 @@ modes=$(stat -c '%a %n' "$lib" "$d/usr/bin/memshow" "$d/usr/lib/libmemheap.a" \
 644 usr/lib/udev/rules.d/60-memheap.rules" ] && ok "modes 755/644" || ko "modes: $modes"
 
 pc() { PKG_CONFIG_SYSROOT_DIR=$d PKG_CONFIG_LIBDIR=$d/usr/lib/pkgconfig pkg-config "$@" libmemheap; }
-cflags=$(pc --cflags) libs=$(pc --libs)
+cflags=$(pc --cflags | sed "s/ *$//") libs=$(pc --libs)
 [ "$cflags" = "-I$d/usr/include/memheap" ] && ok "pkg-config --cflags" || ko "pkg-config --cflags: '$cflags'"
 grep -qx 'prefix=/usr' "$d/usr/lib/pkgconfig/libmemheap.pc" &&
 	ok "pc file prefix=/usr" || ko "pc file: $(grep '^prefix=' "$d/usr/lib/pkgconfig/libmemheap.pc")"
