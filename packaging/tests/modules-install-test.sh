@@ -25,13 +25,17 @@ else
 fi
 moddir=$root/lib/modules/$abi
 found=$(cd "$root" && find . -type f | sort)
-# kbuild puts external modules in INSTALL_MOD_DIR, "updates" by default
-# since 6.x, "extra" before; exactly one file is installed.
+# kbuild puts external modules in INSTALL_MOD_DIR ("extra" in 6.1,
+# "updates" in later kernels); exactly one file is installed.
 case $found in
 "./lib/modules/$abi/updates/memheap.ko" | "./lib/modules/$abi/extra/memheap.ko")
 	ok "installed only ${found#./}" ;;
 *) ko "unexpected tree: $found" ;;
 esac
+# A board's image has the kernel's own module lists beside ours.
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "$kernel/modules/$f" "$moddir/$f"
+done
 if depmod -b "$root" "$abi" 2>"$work/depmod.err" && [ ! -s "$work/depmod.err" ]; then
 	ok "depmod -b on the tree is clean"
 else
