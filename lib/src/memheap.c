@@ -17,6 +17,7 @@ static int memheap_errno(int rc)
 {
 	switch (rc) {
 	case MHL_OK: return 0;
+	case MHL_EINVAL: return -EINVAL;
 	case MHL_ENOMEM: return -ENOMEM;
 	case MHL_EFOREIGN: return -ENOENT;
 	case MHL_ENOTSUP: return -EOPNOTSUPP;

@@ -56,6 +56,7 @@ struct mhl_kregion {
 	struct mhl_kbuf *bufs;		/* every live buffer */
 	struct mhl_kbuf *spare;		/* one empty arena kept */
 	size_t large_blocks, large_bytes;
+	size_t held, peak_held;		/* bytes this process holds in blocks */
 	size_t alloc_count, free_count, failed_count, error_count;
 };
 
@@ -123,8 +124,11 @@ static void mhl_kbuf_put(struct mhl_kbuf *b)
 /* First run of @pages free window pages; SIZE_MAX if none. */
 static size_t mhl_win_find(struct mhl_kregion *k, size_t pages, size_t align_pages)
 {
+	/* alignment is of the address, and the window starts page aligned only */
+	size_t skew = (k->win / k->page) & (align_pages - 1);
+
 	for (size_t i = k->scan_hint; i + pages <= k->win_pages;) {
-		size_t start = (i + align_pages - 1) & ~(align_pages - 1);
+		size_t start = ((i + skew + align_pages - 1) & ~(align_pages - 1)) - skew;
 		size_t j;
 
 		if (start + pages > k->win_pages)
@@ -259,26 +263,56 @@ static bool mhl_is_small(struct mhl_kregion *k, size_t size, size_t align,
 	       align <= k->page;
 }
 
-void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
-		       unsigned int flags)
+/* Bytes held in blocks changed by @delta (engine counters, or a buffer). */
+static void mhl_kused(struct mhl_kregion *k, ptrdiff_t delta)
+{
+	k->held += (size_t)delta;
+	if (k->held > k->peak_held)
+		k->peak_held = k->held;
+}
+
+/* Give the idle spare arena back (it would hide kernel memory). */
+static bool mhl_drop_spare(struct mhl_region *r)
+{
+	struct mhl_kregion *k = r->k;
+
+	if (!k->spare)
+		return false;
+	mhl_kbuf_release(r, k->spare);
+	k->spare = NULL;
+	return true;
+}
+
+static void *mhl_arena_alloc(struct mhl_kbuf *b, size_t size, size_t align)
+{
+	return align <= MH_MIN_ALIGN ? mh_alloc(&b->heap, size)
+				     : mh_aligned_alloc(&b->heap, align, size);
+}
+
+static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
+			    unsigned int flags)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
 	void *p = NULL;
 
-	pthread_mutex_lock(&k->lock);
 	if (mhl_is_small(k, size, align, flags)) {
 		for (b = k->bufs; b && !p; b = b->next) {
 			if (!b->arena)
 				continue;
-			p = align <= MH_MIN_ALIGN ? mh_alloc(&b->heap, size)
-						  : mh_aligned_alloc(&b->heap, align, size);
+			size_t before = b->heap.allocated_bytes;
+
+			p = mhl_arena_alloc(b, size, align);
+			if (p)
+				mhl_kused(k, (ptrdiff_t)(b->heap.allocated_bytes - before));
 		}
 		if (!p) {
 			b = mhl_arena_new(r);
-			if (b)
-				p = align <= MH_MIN_ALIGN ? mh_alloc(&b->heap, size)
-							  : mh_aligned_alloc(&b->heap, align, size);
+			if (b) {
+				p = mhl_arena_alloc(b, size, align);
+				if (p)
+					mhl_kused(k, (ptrdiff_t)b->heap.allocated_bytes);
+			}
 		}
 		if (p && k->spare && mhl_kbuf_of(k, p) == k->spare)
 			k->spare = NULL;
@@ -288,8 +322,22 @@ void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
 			p = (void *)b->base;
 			k->large_blocks++;
 			k->large_bytes += b->size;
+			mhl_kused(k, (ptrdiff_t)b->size);
 		}
 	}
+	return p;
+}
+
+void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
+		       unsigned int flags)
+{
+	struct mhl_kregion *k = r->k;
+	void *p;
+
+	pthread_mutex_lock(&k->lock);
+	p = mhl_kernel_try(r, size, align, flags);
+	if (!p && mhl_drop_spare(r))
+		p = mhl_kernel_try(r, size, align, flags);
 	if (p)
 		k->alloc_count++;
 	else
@@ -310,7 +358,10 @@ int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 	if (!b) {
 		rc = MHL_EFOREIGN;
 	} else if (b->arena) {
+		size_t before = b->heap.allocated_bytes;
+
 		rc = mh_free(&b->heap, ptr);
+		mhl_kused(k, -(ptrdiff_t)(before - b->heap.allocated_bytes));
 		if (!rc && !b->heap.allocated_bytes) {
 			/* empty: keep one spare, give the rest back */
 			if (!k->spare)
@@ -323,6 +374,7 @@ int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 	} else {
 		k->large_blocks--;
 		k->large_bytes -= b->size;
+		mhl_kused(k, -(ptrdiff_t)b->size);
 		mhl_kbuf_release(r, b);
 	}
 	if (rc)
@@ -341,9 +393,12 @@ void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size)
 
 	pthread_mutex_lock(&k->lock);
 	b = mhl_kbuf_of(k, ptr);
-	if (b && b->arena && mhl_is_small(k, size, 0, 0))
+	if (b && b->arena && mhl_is_small(k, size, 0, 0)) {
+		size_t before = b->heap.allocated_bytes;
+
 		p = mh_realloc(&b->heap, ptr, size);
-	else if (b && !b->arena && (uintptr_t)ptr == b->base && size <= b->size)
+		mhl_kused(k, (ptrdiff_t)(b->heap.allocated_bytes - before));
+	} else if (b && !b->arena && (uintptr_t)ptr == b->base && size <= b->size)
 		p = ptr;
 	pthread_mutex_unlock(&k->lock);
 	return p;	/* NULL: the core moves the block */
@@ -380,14 +435,21 @@ void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
 	struct memheap_region_info q = { .index = k->index };
 	size_t arena_free = 0, arena_largest = 0;
 
+	size_t held_gap;
+
 	pthread_mutex_lock(&k->lock);
+	/* an idle spare arena is free memory: give it back so the kernel's
+	 * largest free block is what an allocation would really get */
+	mhl_drop_spare(r);
+	held_gap = k->peak_held - k->held;
 	for (struct mhl_kbuf *b = k->bufs; b; b = b->next) {
 		struct mh_stats es;
 
 		if (!b->arena)
 			continue;
 		mh_get_stats(&b->heap, &es);
-		arena_free += es.free_bytes;
+		/* the arena's control data is ours, not the caller's: count it free */
+		arena_free += b->size - es.allocated_bytes;
 		if (es.largest_free > arena_largest)
 			arena_largest = es.largest_free;
 		st->allocated_blocks += es.allocated_blocks;
@@ -408,8 +470,13 @@ void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
 		st->free = q.free + arena_free;
 		st->allocated = st->total > st->free ? st->total - st->free : 0;
 		st->largest_free = q.largest_free > arena_largest ? q.largest_free : arena_largest;
-		st->min_free = q.min_free;
-		st->peak_allocated = q.size - q.min_free;
+		/*
+		 * Lowest free since the last reset, as this process saw it: free
+		 * now minus how far above its current use this process has been.
+		 * Exact while no other process changes the region meanwhile.
+		 */
+		st->min_free = st->free > held_gap ? st->free - held_gap : 0;
+		st->peak_allocated = st->allocated + held_gap;
 	}
 }
 
@@ -461,8 +528,11 @@ int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
 
 void mhl_kernel_reset_min(struct mhl_region *r)
 {
-	/* the kernel keeps min_free since load for all processes; nothing to reset here */
-	(void)r;
+	struct mhl_kregion *k = r->k;
+
+	pthread_mutex_lock(&k->lock);
+	k->peak_held = k->held;
+	pthread_mutex_unlock(&k->lock);
 }
 
 int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out)

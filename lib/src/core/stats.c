@@ -34,6 +34,10 @@ static void mhl_region_stats_locked(struct mhl_region *r, struct mhl_stats *st)
 	st->regions = 1;
 	if (r->k) {
 		mhl_kernel_stats(r, st);
+		if (!mhl_monitoring && r->min_floor < st->min_free)
+			st->min_free = r->min_floor;
+		if (r->peak_floor > st->peak_allocated)
+			st->peak_allocated = r->peak_floor;
 		return;
 	}
 	mh_get_stats(&r->heap, &es);
@@ -110,10 +114,14 @@ static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 	struct mh_stats es;
 
 	if (r->k) {
-		mhl_kernel_reset_min(r);
-		return;
+		struct mhl_stats ks = { 0 };
+
+		mhl_kernel_stats(r, &ks);
+		es.min_free_ever = ks.min_free;
+		es.peak_allocated = ks.peak_allocated;
+	} else {
+		mh_get_stats(&r->heap, &es);
 	}
-	mh_get_stats(&r->heap, &es);
 	if (keep_floor) {
 		if (es.min_free_ever < r->min_floor)
 			r->min_floor = es.min_free_ever;
@@ -123,7 +131,10 @@ static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 		r->min_floor = SIZE_MAX;
 		r->peak_floor = 0;
 	}
-	mh_reset_min_free(&r->heap);
+	if (r->k)
+		mhl_kernel_reset_min(r);
+	else
+		mh_reset_min_free(&r->heap);
 }
 
 void mhl_reset_min_free(uint32_t caps)
