@@ -129,5 +129,12 @@ install: lib-install
 
 # ---- aarch64 cross build for the QEMU guest ---------------------------------
 
+# The whole lib suite runs in the guest on the kernel backend: the
+# selftests payload (selftests/selftests.mk) copies GUEST_TESTS and runs
+# them after the kselftests.  LIB_GUEST=0 leaves them out.
 LIB_CROSS_BINS := $(call lib_test_bins,aarch64,$(LIB_TESTS))
 lib-cross: $(LIB_CROSS_BINS)
+LIB_GUEST ?= 1
+ifeq ($(LIB_GUEST),1)
+GUEST_TESTS += $(LIB_CROSS_BINS)
+endif
