@@ -49,7 +49,10 @@ struct mhl_kregion {
 	uintptr_t win;			/* window start */
 	size_t win_pages;
 	size_t page;
+	unsigned int page_shift;	/* log2(page): the hot paths shift, not divide */
+	uintptr_t win_end;
 	size_t arena_size;
+	struct mhl_kbuf *hot;		/* arena that served last: tried first */
 	struct mhl_kbuf **owner;	/* per window page: buffer or NULL */
 	uint8_t *used;			/* per window page: 1 if taken */
 	size_t scan_hint;		/* first page that may be free */
@@ -214,6 +217,8 @@ static void mhl_kbuf_release(struct mhl_region *r, struct mhl_kbuf *b)
 
 	if (b->arena)
 		mh_heap_destroy(&b->heap);
+	if (k->hot == b)
+		k->hot = NULL;
 	/* replace the mapping by the reservation again: the window stays ours */
 	mmap((void *)b->base, b->size, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
@@ -251,9 +256,9 @@ static struct mhl_kbuf *mhl_kbuf_of(struct mhl_kregion *k, const void *ptr)
 {
 	uintptr_t a = (uintptr_t)ptr;
 
-	if (a < k->win || a >= k->win + k->win_pages * k->page)
+	if (a < k->win || a >= k->win_end)
 		return NULL;
-	return k->owner[(a - k->win) / k->page];
+	return k->owner[(a - k->win) >> k->page_shift];
 }
 
 static bool mhl_is_small(struct mhl_kregion *k, size_t size, size_t align,
@@ -293,18 +298,31 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 			    unsigned int flags)
 {
 	struct mhl_kregion *k = r->k;
-	struct mhl_kbuf *b;
+	struct mhl_kbuf *b = NULL;
 	void *p = NULL;
 
 	if (mhl_is_small(k, size, align, flags)) {
-		for (b = k->bufs; b && !p; b = b->next) {
-			if (!b->arena)
-				continue;
-			size_t before = b->heap.allocated_bytes;
+		/* the arena that served last first, then the others, then a new one */
+		struct mhl_kbuf *x = k->hot;
+		size_t before;
 
-			p = mhl_arena_alloc(b, size, align);
-			if (p)
-				mhl_kused(k, (ptrdiff_t)(b->heap.allocated_bytes - before));
+		if (x) {
+			before = x->heap.allocated_bytes;
+			p = mhl_arena_alloc(x, size, align);
+			if (p) {
+				b = x;
+				mhl_kused(k, (ptrdiff_t)(x->heap.allocated_bytes - before));
+			}
+		}
+		for (x = k->bufs; !p && x; x = x->next) {
+			if (!x->arena || x == k->hot)
+				continue;
+			before = x->heap.allocated_bytes;
+			p = mhl_arena_alloc(x, size, align);
+			if (p) {
+				b = x;
+				mhl_kused(k, (ptrdiff_t)(x->heap.allocated_bytes - before));
+			}
 		}
 		if (!p) {
 			b = mhl_arena_new(r);
@@ -312,10 +330,17 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 				p = mhl_arena_alloc(b, size, align);
 				if (p)
 					mhl_kused(k, (ptrdiff_t)b->heap.allocated_bytes);
+				else if (!k->spare)
+					k->spare = b;	/* empty: the spare, or back it goes */
+				else
+					mhl_kbuf_release(r, b);
 			}
 		}
-		if (p && k->spare && mhl_kbuf_of(k, p) == k->spare)
-			k->spare = NULL;
+		if (p) {
+			k->hot = b;
+			if (k->spare == b)
+				k->spare = NULL;
+		}
 	} else if (size <= SIZE_MAX - k->page) {
 		b = mhl_kbuf_new(r, (size + k->page - 1) & ~(k->page - 1), align);
 		if (b) {
@@ -622,6 +647,8 @@ static int mhl_kregion_start(uint32_t index, char *err, size_t errlen)
 	if (win < 64 * k->page)
 		win = 64 * k->page;
 	k->win_pages = win / k->page;
+	while (((size_t)1 << k->page_shift) < k->page)
+		k->page_shift++;
 	map_bytes = k->win_pages * (sizeof(*k->owner) + 1);
 	k->owner = mhl_sys_alloc(map_bytes);
 	w = mmap(NULL, win, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -632,6 +659,7 @@ static int mhl_kregion_start(uint32_t index, char *err, size_t errlen)
 	}
 	k->used = (uint8_t *)(k->owner + k->win_pages);
 	k->win = (uintptr_t)w;
+	k->win_end = k->win + win;
 	rc = mhl_region_new(q.name, q.caps ? q.caps : MEMHEAP_CAP_DEFAULT,
 			    q.algo == MEMHEAP_ALGO_BUDDY ? MH_ALGO_BUDDY : MH_ALGO_FIRSTFIT,
 			    MHL_ORIGIN_BACKEND, w, win, k);
