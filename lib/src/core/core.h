@@ -145,7 +145,10 @@ struct mhl_stats {
 	/*
 	 * Lowest free since start, or since the local-minimum monitor was
 	 * started while it runs (mhl_min_free_monitor).  Summed over regions
-	 * for a set of regions (as ESP-IDF documents).
+	 * for a set of regions (as ESP-IDF documents).  On the kernel backend
+	 * it is this process's view: free now minus how far above its
+	 * current use the process has been (exact while no other process
+	 * changes the region).
 	 */
 	size_t min_free;
 	size_t peak_allocated;	/* highest allocated (OneOS mem_maxused) */
