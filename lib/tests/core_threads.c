@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "lt.h"
@@ -143,6 +145,29 @@ int main(void)
 	REQUIRE(pthread_create(&obs, NULL, observer, mem) == 0);
 	for (int i = 0; i < WORKERS; i++)
 		REQUIRE(pthread_create(&t[i], NULL, worker, (void *)(intptr_t)i) == 0);
+	/*
+	 * fork while the workers hold region locks now and then: the child
+	 * must find every lock free (a deadlock there is what alarm() ends)
+	 */
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+		int status;
+
+		REQUIRE(pid >= 0);
+		if (pid == 0) {
+			alarm(30);
+			for (int j = 0; j < 100; j++) {
+				void *p = mhl_alloc(100, 0, 0, 0, "child");
+				if (!p || mhl_free(p, "child"))
+					_exit(1);
+			}
+			_exit(mhl_check(0, false) ? 2 : 0);
+		}
+		REQUIRE(waitpid(pid, &status, 0) == pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			fprintf(stderr, "child: status %#x\n", (unsigned int)status);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
 	for (int i = 0; i < WORKERS; i++)
 		pthread_join(t[i], NULL);
 	atomic_store(&stop_observer, true);

@@ -22,7 +22,7 @@ static _Thread_local struct {
 static _Thread_local bool mhl_check_printing;
 
 static void mhl_default_error(const struct mhl_error_report *rep, void *ctx);
-static pthread_mutex_t mhl_hook_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t mhl_hook_lock = PTHREAD_MUTEX_INITIALIZER;
 static mhl_error_fn mhl_error_handler = mhl_default_error;
 static void *mhl_error_ctx;
 

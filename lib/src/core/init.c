@@ -200,6 +200,9 @@ static void mhl_do_init(void)
 		mhl_fail(err);
 }
 
+/* A data reference, so a static link pulls fork.c (and its constructor) in. */
+const int *const mhl_fork_ref = &mhl_fork_safe;
+
 void mhl_init(void)
 {
 	pthread_once(&mhl_once, mhl_do_init);

@@ -134,6 +134,17 @@ int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags);
 
 void mhl_set_errno(int e);
 
+/*
+ * The core's locks, taken in this order by fork() (fork.c) so a child
+ * never inherits one held by a thread that does not exist in it:
+ * monitor, registry, hook, track, each region's (engine or kernel), kbuf.
+ */
+extern pthread_mutex_t mhl_monitor_lock, mhl_registry_lock, mhl_hook_lock,
+	mhl_track_lock, mhl_kbuf_lock;
+void mhl_kernel_lock(struct mhl_region *r, bool lock);
+extern const int mhl_fork_safe;
+extern const int *const mhl_fork_ref;
+
 /* Text of an errno value that never allocates (safe inside malloc). */
 const char *mhl_errno_text(int e);
 

@@ -66,7 +66,7 @@ struct mhl_kregion {
 static int mhl_kfd = -1;
 static size_t mhl_kpage = 4096;
 static struct mhl_kbuf *mhl_kbuf_free;
-static pthread_mutex_t mhl_kbuf_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t mhl_kbuf_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int mhl_kernel_open(char *err, size_t errlen)
 {
@@ -699,4 +699,12 @@ int mhl_kernel_start(int fd, char *err, size_t errlen)
 			return rc;
 	}
 	return 0;
+}
+
+void mhl_kernel_lock(struct mhl_region *r, bool lock)
+{
+	if (lock)
+		pthread_mutex_lock(&r->k->lock);
+	else
+		pthread_mutex_unlock(&r->k->lock);
 }

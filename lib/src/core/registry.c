@@ -19,7 +19,7 @@ atomic_uint mhl_nregions;
 
 static struct mhl_range mhl_ranges[MHL_MAX_RANGES];
 static atomic_uint mhl_nranges;
-static pthread_mutex_t mhl_registry_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t mhl_registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void *mhl_sys_alloc(size_t size)
 {

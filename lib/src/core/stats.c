@@ -13,7 +13,7 @@
 
 #include "core/internal.h"
 
-static pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool mhl_monitoring;
 
 static bool mhl_smallest_cb(const struct mh_block_info *b, void *ctx)

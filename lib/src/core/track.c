@@ -26,7 +26,7 @@ struct mhl_track_node {
 atomic_bool mhl_track_on;
 atomic_size_t mhl_track_live;
 
-static pthread_mutex_t mhl_track_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t mhl_track_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mhl_track_node *mhl_track_table[MHL_TRACK_BUCKETS];
 static struct mhl_track_node *mhl_track_free_nodes;
 static uint64_t mhl_track_seq;

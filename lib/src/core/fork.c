@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fork.c - fork() safety: every core lock is taken before fork and
+ * released after it in both processes, so a child of a threaded program
+ * (the LD_PRELOAD malloc sees many) never starts with a lock held by a
+ * thread it does not have.  Standalone heaps are their families' own.
+ */
+#include "core/internal.h"
+
+static void mhl_regions_lock(bool lock)
+{
+	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct mhl_region *r = &mhl_regions[i];
+
+		if (r->k)
+			mhl_kernel_lock(r, lock);
+		else if (lock)
+			mh_lock_acquire(&r->heap.lock);
+		else
+			mh_lock_release(&r->heap.lock);
+	}
+}
+
+static void mhl_fork_prepare(void)
+{
+	pthread_mutex_lock(&mhl_monitor_lock);
+	pthread_mutex_lock(&mhl_registry_lock);
+	pthread_mutex_lock(&mhl_hook_lock);
+	pthread_mutex_lock(&mhl_track_lock);
+	mhl_regions_lock(true);
+	pthread_mutex_lock(&mhl_kbuf_lock);
+}
+
+static void mhl_fork_done(void)
+{
+	pthread_mutex_unlock(&mhl_kbuf_lock);
+	mhl_regions_lock(false);
+	pthread_mutex_unlock(&mhl_track_lock);
+	pthread_mutex_unlock(&mhl_hook_lock);
+	pthread_mutex_unlock(&mhl_registry_lock);
+	pthread_mutex_unlock(&mhl_monitor_lock);
+}
+
+/* Referenced from init.c so static links pull this file (and its constructor) in. */
+const int mhl_fork_safe = 1;
+
+/* At load, not in mhl_init: pthread_atfork may call malloc. */
+__attribute__((constructor)) static void mhl_fork_register(void)
+{
+	pthread_atfork(mhl_fork_prepare, mhl_fork_done, mhl_fork_done);
+}
