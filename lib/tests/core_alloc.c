@@ -244,11 +244,16 @@ static void test_misuse(void)
 	CHECK_EQ(reports, 3);
 	CHECK(mhl_realloc(local, 10, 0, 0, "os_realloc") == NULL);
 	CHECK_EQ(reports, 4);
+	CHECK_EQ(last_code, MHL_EFOREIGN);
+	CHECK(mhl_realloc(p, 10, 0, 0, "os_realloc") == NULL);	/* freed already */
+	CHECK_EQ(reports, 5);
+	CHECK_EQ(last_code, MHL_EDOUBLEFREE);
+	CHECK_PTR(last_ptr, p);
 	CHECK_EQ(mhl_usable_size(local), 0);
 	mhl_caps_stats(0, &after);
 	CHECK(after.free > before.free);
 	CHECK_EQU(after.allocated_blocks + 1, before.allocated_blocks);
-	CHECK_EQU(after.error_count, before.error_count + 2);	/* interior, double */
+	CHECK_EQU(after.error_count, before.error_count + 3);	/* interior, double, realloc */
 	CHECK_EQ(mhl_check(0, false), 0);
 	mhl_set_error_handler(NULL, NULL, NULL, NULL);
 }

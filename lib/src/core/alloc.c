@@ -205,8 +205,8 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 	mhl_pending_clear();
 	old = mhl_usable_owned(r, ptr);
 	if (!old) {
-		/* not a live block of its owner: double free, interior pointer */
-		mhl_report(MHL_EDOUBLEFREE, api, ptr, NULL, 0);
+		/* not a live block of its owner: freed, interior, damaged */
+		mhl_report(mhl_pending_code(MHL_EFOREIGN), api, ptr, NULL, 0);
 		return NULL;
 	}
 	if (r->region < 0) {

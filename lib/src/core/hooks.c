@@ -113,6 +113,11 @@ void mhl_check_print_mode(bool on)
 	mhl_check_printing = on;
 }
 
+int mhl_pending_code(int fallback)
+{
+	return mhl_pending.set ? mhl_pending.info.code : fallback;
+}
+
 void mhl_pending_clear(void)
 {
 	mhl_pending.set = false;

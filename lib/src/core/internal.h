@@ -104,6 +104,8 @@ void mhl_engine_config(struct mh_heap_config *cfg, const char *name);
 void mhl_engine_error(struct mh_heap *heap, const struct mh_error_info *info, void *ctx);
 /* Clear / deliver the stashed engine report (delivered without locks). */
 void mhl_pending_clear(void);
+/* Code of the stashed engine report, or @fallback if none. */
+int mhl_pending_code(int fallback);
 void mhl_report(int code, const char *api, const void *ptr, const char *file, int line);
 /* During checks the engine callback prints instead of stashing. */
 void mhl_check_print_mode(bool on);
