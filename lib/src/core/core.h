@@ -22,7 +22,8 @@
  * the library on first use (pthread_once).  Initialisation never calls
  * malloc (the LD_PRELOAD build replaces malloc); it reads the environment
  * and the config file with open/read.  If the configuration is bad the
- * library prints one line per bad entry on stderr and uses no region at all
+ * library prints one line naming the (first) bad entry on stderr and uses
+ * no region at all
  * (every allocation fails, mhl_config() tells why): a silently different
  * layout would be worse than a loud failure.
  *
