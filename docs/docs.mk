@@ -55,3 +55,28 @@ dt-examples-check: qemu-dtb
 	[ $$fail -eq 0 ] && echo "dt-examples-check: $(words $(DT_EXAMPLES)) overlays clean"
 
 CHECK_GOALS += dt-examples-check
+
+# The README's commands: every `make GOAL` it shows is a goal of this
+# Makefile, and its qemu-exec example really runs a program on the board.
+# (make run and make check are the two commands themselves; the others are
+# run by their own check goals: run-host, install-test,
+# modules-install-test, dkms-check, selftests-qemu.)
+.PHONY: readme-check readme-goals-noop
+readme-goals-noop:
+
+README_QEMU_EXEC_PROG := build/selftests/mmap
+
+readme-check: selftests qemu-dtb qemu-initramfs
+	@goals=$$(sed -n '/^```sh$$/,/^```$$/s/^make \([a-z_][a-z0-9_-]*\).*/\1/p' README.md | sort -u); \
+	known=$$($(MAKE) -pRrq -f Makefile readme-goals-noop 2>/dev/null | \
+		sed -n 's/^\([a-z_][a-z0-9_-]*\):.*/\1/p' | sort -u); \
+	fail=0; for g in $$goals; do \
+		if echo "$$known" | grep -qx "$$g"; then echo "PASS README goal make $$g"; \
+		else echo "FAIL README shows 'make $$g', which is no goal"; fail=1; fi; \
+	done; \
+	selftests/qemu/qemu-exec.sh $(QEMU_RUN_OPTS) --scenario full -- $(README_QEMU_EXEC_PROG) >$(BUILD)/readme-qemu-exec.log 2>&1; \
+	rc=$$?; if [ $$rc -eq 0 ]; then echo "PASS README make qemu-exec PROG=$(README_QEMU_EXEC_PROG)"; \
+	else echo "FAIL README qemu-exec example exited $$rc ($(BUILD)/readme-qemu-exec.log)"; fail=1; fi; \
+	[ $$fail -eq 0 ] && echo "readme-check: the README's commands hold"
+
+CHECK_GOALS += readme-check

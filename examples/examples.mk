@@ -92,5 +92,5 @@ run-host: $(DEMO_HOST)
 demo-test: $(DEMO_HOST) $(DEMO_OUT)/clang/demo $(DEMO_OUT)/asan/demo
 	@examples/demo/host-test.sh $^
 
-CHECK_GOALS += demo-test
+CHECK_GOALS += demo-test run-host
 GUEST_TESTS += $(DEMO_AARCH64)
