@@ -80,3 +80,13 @@ readme-check: selftests qemu-dtb qemu-initramfs
 	[ $$fail -eq 0 ] && echo "readme-check: the README's commands hold"
 
 CHECK_GOALS += readme-check
+
+# The binding validated by dt-schema, and the trees that use it (the QEMU
+# board's and each example overlay applied to its base) validated against it.
+.PHONY: dt-schema-check
+dt-schema-check: dt-examples-check qemu-dtb
+	@sh packaging/tests/dt-schema-check.sh docs/devicetree/memheap.yaml \
+		$(BUILD)/dt-schema $(QEMU_BUILD)/full.dts $(QEMU_BUILD)/full.dtb \
+		$(foreach ex,$(DT_EXAMPLES),$(DT_OUT)/$(basename $(notdir $(ex)))/$(basename $(notdir $(ex))).dtb)
+
+CHECK_GOALS += dt-schema-check

@@ -14,7 +14,7 @@ pkgs_kernel="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
 linux-source-6.1 sparse device-tree-compiler cpio xz-utils python3 dkms kmod openssl"
 pkgs_lib="pkg-config python3 gzip"
 pkgs_tools="libnl-3-dev libnl-genl-3-dev"
-pkgs_docs="man-db groff-base"
+pkgs_docs="man-db groff-base dt-schema"
 all_groups="build test bench kernel lib tools docs"
 
 groups=${*:-$all_groups}
