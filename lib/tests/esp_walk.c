@@ -2,7 +2,7 @@
 /* heap_caps_walk / walk_all visit every block of the heaps with the caps:
  * every live allocation appears once as used with at least its size; the
  * sizes account for the heap; a walker returning false ends only the current
- * heap. */
+ * heap.  Which heaps a walk enters is checked against the region list. */
 #include "esp_helpers.h"
 
 #define N 50
@@ -13,9 +13,13 @@ struct tally {
 	size_t sizes[N];
 	size_t used, free_blocks, blocks, heaps;
 	intptr_t last_start;
+	int visits[ESP_MAX_REGIONS];	/* times each region's heap was entered */
 	bool out_of_range;
 	bool stop_first;
 };
+
+static struct memheap_region regions[ESP_MAX_REGIONS];
+static unsigned int nregions;
 
 static bool cb(walker_heap_into_t heap, walker_block_info_t block, void *user)
 {
@@ -25,6 +29,10 @@ static bool cb(walker_heap_into_t heap, walker_block_info_t block, void *user)
 	if (heap.start != t->last_start) {
 		t->heaps++;
 		t->last_start = heap.start;
+		for (unsigned int r = 0; r < nregions; r++)
+			if ((uintptr_t)heap.start == regions[r].start &&
+			    (uintptr_t)heap.end == regions[r].end)
+				t->visits[r]++;
 	}
 	if ((intptr_t)block.ptr < heap.start || (intptr_t)block.ptr + (intptr_t)block.size > heap.end)
 		t->out_of_range = true;
@@ -41,17 +49,54 @@ static bool cb(walker_heap_into_t heap, walker_block_info_t block, void *user)
 	return !t->stop_first;
 }
 
+/*
+ * The heaps a walk over @caps (0: all) entered: each region serving the
+ * caps once at most, and surely if it holds one of the test's blocks (or
+ * always, where walks show every region); no other region.  Returns how
+ * many regions must have been entered.
+ */
+static size_t check_heaps(const struct tally *t, uint32_t caps)
+{
+	size_t must = 0;
+
+	for (unsigned int r = 0; r < nregions; r++) {
+		bool holds = false;
+
+		for (int i = 0; i < N; i++)
+			holds |= esp_region_of(t->want[i]) == (int)r;
+		if (caps && !esp_region_serves(&regions[r], caps)) {
+			CHECK_EQ(t->visits[r], 0);
+			continue;
+		}
+		CHECK(t->visits[r] <= 1);
+		if (holds || esp_walk_shows_every_region()) {
+			CHECK_EQ(t->visits[r], 1);
+			must++;
+		}
+	}
+	return must;
+}
+
 int main(void)
 {
 	static struct tally t;
 	multi_heap_info_t info;
 	int i, all_once = 1;
+	const uint32_t even = esp_layout_has(MALLOC_CAP_INTERNAL) ?
+			      MALLOC_CAP_INTERNAL : MALLOC_CAP_8BIT;
+	const bool have_spiram = esp_layout_has(MALLOC_CAP_SPIRAM);
+	void *want[N];
 
 	for (i = 0; i < N; i++) {
 		t.want[i] = heap_caps_malloc(16 + 8 * (size_t)i,
-					     i % 2 ? MALLOC_CAP_SPIRAM : MALLOC_CAP_INTERNAL);
+					     i % 2 && have_spiram ? MALLOC_CAP_SPIRAM : even);
 		REQUIRE(t.want[i]);
 	}
+	memcpy(want, t.want, sizeof(want));
+	nregions = esp_region_count();
+	for (unsigned int r = 0; r < nregions; r++)
+		regions[r] = esp_region(r);
+
 	heap_caps_walk_all(cb, &t);
 	for (i = 0; i < N; i++) {
 		all_once &= t.seen[i] == 1;
@@ -59,26 +104,34 @@ int main(void)
 	}
 	CHECK(all_once);
 	CHECK(!t.out_of_range);
-	CHECK_EQU(t.heaps, 2);
+	CHECK_EQU(t.heaps, check_heaps(&t, 0));
+	if (esp_walk_shows_every_region())
+		CHECK_EQU(t.heaps, nregions);	/* 2 on the default layout */
 	heap_caps_get_info(&info, 0);
 	CHECK_EQU(t.used, info.allocated_blocks);
 	CHECK_EQU(t.free_blocks, info.free_blocks);
 
-	/* By caps: only the SPIRAM heap's blocks. */
-	memset(&t.seen, 0, sizeof(t.seen));
-	t.heaps = 0;
-	t.last_start = 0;
-	heap_caps_walk(MALLOC_CAP_SPIRAM, cb, &t);
-	for (i = 0; i < N; i++)
-		CHECK_EQ(t.seen[i], i % 2);
-	CHECK_EQU(t.heaps, 1);
+	/* By caps: only the SPIRAM heaps' blocks. */
+	if (have_spiram) {
+		memset(&t.seen, 0, sizeof(t.seen));
+		memset(&t.visits, 0, sizeof(t.visits));
+		t.heaps = 0;
+		t.last_start = 0;
+		heap_caps_walk(MALLOC_CAP_SPIRAM, cb, &t);
+		for (i = 0; i < N; i++)
+			CHECK_EQ(t.seen[i], i % 2);
+		CHECK_EQU(t.heaps, check_heaps(&t, MALLOC_CAP_SPIRAM));
+	} else {
+		ESP_PART_SKIPPED("no SPIRAM region: no walk by SPIRAM caps");
+	}
 
 	/* false stops the current heap; the next heap is still walked. */
 	memset(&t, 0, sizeof(t));
+	memcpy(t.want, want, sizeof(want));
 	t.stop_first = true;
 	heap_caps_walk(MALLOC_CAP_8BIT, cb, &t);
-	CHECK_EQU(t.blocks, 2);
-	CHECK_EQU(t.heaps, 2);
+	CHECK_EQU(t.heaps, check_heaps(&t, MALLOC_CAP_8BIT));
+	CHECK_EQU(t.blocks, t.heaps);
 
 	/* Caps nothing has: nothing visited. */
 	memset(&t, 0, sizeof(t));
@@ -86,6 +139,6 @@ int main(void)
 	CHECK_EQU(t.blocks, 0);
 
 	for (i = 0; i < N; i++)
-		heap_caps_free(t.want[i] ? t.want[i] : NULL);
+		heap_caps_free(want[i]);
 	return lt_done();
 }
