@@ -5,7 +5,8 @@
 #                       libmemheap-malloc.so (LD_PRELOAD) under $(BUILD)/lib/
 #   make lib-test       build and run every lib test (gcc, clang, ASan+UBSan,
 #                       TSan for *_threads), the examples, the LD_PRELOAD and
-#                       install checks
+#                       install checks; then the family tests (gcc) again on
+#                       the QEMU board's layout (embedded backend)
 #   make lib-install    install library, headers and pc file (DESTDIR, PREFIX);
 #                       `make install` runs it
 #   make lib-cross      every lib test cross-built for aarch64 (static), for
@@ -104,12 +105,31 @@ LIB_EXAMPLE_BINS := $(call lib_example_bins,gcc) $(call lib_example_bins,asan)
 
 lib-tests: lib $(LIB_TEST_BINS) $(LIB_EXAMPLE_BINS)
 
+# Layout independence: the family tests (gcc build) run a second time on
+# the embedded backend with a copy of the QEMU board's regions (names, sizes,
+# caps, algorithms, mappings from its board file), so a test that assumes the
+# default layout fails on the host, not only in the guest.
+LIB_FAMILY_TESTS := $(filter armino_% esp_% oneos_% freertos_% multi_heap_%,$(LIB_TESTS))
+LIB_BOARD_CONF = $(or $(QEMU_BOARD),selftests/qemu/board.conf)
+# "region NAME SOURCE SIZE PHYS CAPS ALGO MAPPING" -> NAME:SIZE:CAPS:ALGO:MAPPING,...
+LIB_BOARD_REGIONS = $(shell awk '$$1 == "region" { gsub(",", ":", $$6); \
+	printf "%s%s:%s:%s:%s:%s", sep, $$2, $$4, $$6, $$7, $$8; sep = "," }' \
+	$(LIB_BOARD_CONF) 2>/dev/null)
+
 # The runner gets what the shell tests need through the environment.
 lib-test: lib-tests
 	@LIB_OUT=$(LIB_OUT) LIB_SO=$(LIB_SO) LIB_PRELOAD_SO=$(LIB_PRELOAD_SO) \
 	 LIB_MAJOR=$(LIB_MAJOR) CC=$(CC) BASE_CFLAGS="$(BASE_CFLAGS)" \
 	 MAKE="$(MAKE)" \
 	 sh lib/tests/run.sh $(LIB_TEST_BINS) $(LIB_EXAMPLE_BINS) $(LIB_SHELL_TESTS)
+	@regions='$(LIB_BOARD_REGIONS)'; \
+	 if [ -z "$$regions" ]; then \
+		echo "lib-test: no region lines in $(LIB_BOARD_CONF): no board layout pass"; \
+		exit 1; \
+	 fi; \
+	 echo "lib-test: family tests again on the board layout: MEMHEAP_REGIONS=$$regions"; \
+	 MEMHEAP_BACKEND=embedded MEMHEAP_REGIONS="$$regions" LIB_OUT=$(LIB_OUT) \
+	 sh lib/tests/run.sh $(call lib_test_bins,gcc,$(LIB_FAMILY_TESTS))
 CHECK_GOALS += lib-test
 
 # ---- install ------------------------------------------------------------
