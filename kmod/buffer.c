@@ -24,14 +24,13 @@
 #include "memheap.h"
 
 #define MEMHEAP_WINDOW		BIT_ULL(MEMHEAP_MMAP_WINDOW_SHIFT)
-#define MEMHEAP_HANDLE_MAX	((u32)INT_MAX)	/* handle << 32 fits loff_t */
 #define MEMHEAP_ZERO_CHUNK	SZ_1M
 
 static void file_release(struct kref *ref)
 {
 	struct memheap_file *f = container_of(ref, struct memheap_file, ref);
 
-	xa_destroy(&f->handles);
+	memheap_handles_destroy(&f->handles);
 	mutex_destroy(&f->lock);
 	kfree(f);
 }
@@ -47,9 +46,12 @@ struct memheap_file *memheap_file_new(void)
 
 	if (!f)
 		return NULL;
+	if (memheap_handles_init(&f->handles)) {
+		kfree(f);
+		return NULL;
+	}
 	kref_init(&f->ref);
 	mutex_init(&f->lock);
-	xa_init_flags(&f->handles, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&f->node);
 	return f;
 }
@@ -265,27 +267,26 @@ int memheap_buffer_alloc(struct memheap_file *f, struct memheap_alloc *req)
 	cached = buf->map_mode == MEMHEAP_MAP_CACHED;
 	if (r->kmap_cached != cached)
 		memheap_cache_flush(r, offset, reserved);
+	/* once published, another thread may free the buffer at any time */
+	req->region_out = r->index;
+	req->size_out = reserved;
+	req->dev_addr = memheap_buffer_dev_addr(buf);
 
 	mutex_lock(&f->lock);
-	err = xa_alloc_cyclic(&f->handles, &handle, buf,
-			      XA_LIMIT(1, MEMHEAP_HANDLE_MAX), &f->next_handle,
-			      GFP_KERNEL);
-	if (err >= 0) {
-		buf->handle = handle;
+	err = memheap_handles_insert(&f->handles, buf);
+	if (!err) {
+		handle = buf->handle;
 		f->buffers++;
 		kref_get(&f->ref);
 	}
 	mutex_unlock(&f->lock);
-	if (err < 0)
+	if (err)
 		goto err_pool_all;
 
 	if (fell_low != U64_MAX)
 		memheap_event_low_watermark(r, fell_low);
 	req->handle = handle;
-	req->region_out = r->index;
 	req->mmap_offset = (u64)handle << MEMHEAP_MMAP_WINDOW_SHIFT;
-	req->size_out = reserved;
-	req->dev_addr = memheap_buffer_dev_addr(buf);
 	return 0;
 
 err_pool_all:
@@ -317,7 +318,7 @@ struct memheap_buffer *memheap_buffer_lookup(struct memheap_file *f,
 	struct memheap_buffer *buf;
 
 	mutex_lock(&f->lock);
-	buf = xa_load(&f->handles, handle);
+	buf = memheap_handles_find(&f->handles, handle);
 	if (buf)
 		kref_get(&buf->ref);
 	mutex_unlock(&f->lock);
@@ -336,7 +337,9 @@ int memheap_buffer_drop_handle(struct memheap_file *f, u32 handle)
 	struct memheap_buffer *buf;
 
 	mutex_lock(&f->lock);
-	buf = handle ? xa_erase(&f->handles, handle) : NULL;
+	buf = memheap_handles_find(&f->handles, handle);
+	if (buf)
+		memheap_handles_remove(&f->handles, buf);
 	mutex_unlock(&f->lock);
 	if (!buf)
 		return -ENOENT;
@@ -350,18 +353,15 @@ int memheap_buffer_drop_handle(struct memheap_file *f, u32 handle)
  */
 void memheap_file_drop_all(struct memheap_file *f)
 {
+	HLIST_HEAD(dropped);
 	struct memheap_buffer *buf;
-	unsigned long index;
+	struct hlist_node *tmp;
 
-	for (;;) {
-		mutex_lock(&f->lock);
-		index = 0;
-		buf = xa_find(&f->handles, &index, ULONG_MAX, XA_PRESENT);
-		if (buf)
-			xa_erase(&f->handles, index);
-		mutex_unlock(&f->lock);
-		if (!buf)
-			break;
+	mutex_lock(&f->lock);
+	memheap_handles_take_all(&f->handles, &dropped);
+	mutex_unlock(&f->lock);
+	hlist_for_each_entry_safe(buf, tmp, &dropped, hnode) {
+		hlist_del_init(&buf->hnode);
 		memheap_buffer_put(buf);
 	}
 }

@@ -18,17 +18,18 @@
 #include <linux/device.h>
 #include <linux/dma-direction.h>
 #include <linux/kref.h>
+#include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/types.h>
-#include <linux/xarray.h>
 #include <linux/memheap.h>
 
 #include "pool.h"
 
 #define MEMHEAP_MAX_REGIONS	32
+#define MEMHEAP_HANDLE_MAX	((u32)INT_MAX)	/* handle << 32 fits loff_t */
 
 /**
  * struct memheap_region_spec - a validated region description, before
@@ -103,11 +104,24 @@ struct memheap_device {
 };
 
 /**
+ * struct memheap_handles - handle -> buffer table of one file (handles.c).
+ * @buckets: 2^@bits chains of buffers (memheap_buffer.hnode).
+ * @bits:    log2 of the number of buckets.
+ * @count:   live handles.
+ * @next:    cursor of the cyclic handle allocator.
+ */
+struct memheap_handles {
+	struct hlist_head *buckets;
+	unsigned int bits;
+	u32 count;
+	u32 next;
+};
+
+/**
  * struct memheap_file - one open file.
  * @ref:      held by the open file and by every buffer it charged.
- * @lock:     protects @used, @buffers and handle allocation.
+ * @lock:     protects @handles, @used and @buffers.
  * @handles:  handle -> buffer, one reference each.
- * @next_handle: cursor of the cyclic handle allocator.
  * @used:     bytes charged: buffers allocated here and not yet released
  *            (freed-but-mapped buffers still count).
  * @buffers:  buffers charged.
@@ -115,9 +129,8 @@ struct memheap_device {
  */
 struct memheap_file {
 	struct kref ref;
-	struct mutex lock;	/* @used, @buffers, handle allocation */
-	struct xarray handles;
-	u32 next_handle;
+	struct mutex lock;	/* @handles, @used, @buffers */
+	struct memheap_handles handles;
 	u64 used;
 	u32 buffers;
 	struct list_head node;
@@ -132,6 +145,7 @@ struct memheap_file {
  * @size:      bytes reserved (page multiple).
  * @map_mode:  MEMHEAP_MAP_* of CPU mappings.
  * @handle:    its handle on @file (stays set after FREE, for messages).
+ * @hnode:     in @file's handle table while the handle is live.
  * @mappings:  live VMAs.
  * @exports:   live dma-bufs.
  * @tgid:      thread-group id of the allocating process.
@@ -145,6 +159,7 @@ struct memheap_buffer {
 	u64 size;
 	u32 map_mode;
 	u32 handle;
+	struct hlist_node hnode;
 	atomic_t mappings;
 	atomic_t exports;
 	pid_t tgid;
@@ -197,6 +212,21 @@ void memheap_buffer_put(struct memheap_buffer *buf);
 u64 memheap_buffer_dev_addr(struct memheap_buffer *buf);
 pgprot_t memheap_buffer_pgprot(struct memheap_buffer *buf, pgprot_t prot);
 int memheap_buffer_mmap(struct memheap_file *f, struct vm_area_struct *vma);
+
+/* handles.c (callers hold the file's lock) */
+int memheap_handles_init(struct memheap_handles *t);
+void memheap_handles_destroy(struct memheap_handles *t);
+struct memheap_buffer *memheap_handles_find(struct memheap_handles *t,
+					    u32 handle);
+int memheap_handles_insert(struct memheap_handles *t,
+			   struct memheap_buffer *buf);
+void memheap_handles_remove(struct memheap_handles *t,
+			    struct memheap_buffer *buf);
+void memheap_handles_take_all(struct memheap_handles *t,
+			      struct hlist_head *out);
+int memheap_handles_walk(struct memheap_handles *t,
+			 int (*fn)(struct memheap_buffer *buf, void *ctx),
+			 void *ctx);
 
 /* dmabuf.c */
 int memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags);

@@ -167,8 +167,9 @@ struct usage_snapshot {
 	struct usage_entry *e;
 };
 
-static int usage_add(struct usage_snapshot *s, struct memheap_buffer *buf)
+static int usage_add(struct memheap_buffer *buf, void *ctx)
 {
+	struct usage_snapshot *s = ctx;
 	unsigned int i;
 
 	for (i = 0; i < s->count; i++)
@@ -201,8 +202,6 @@ static int memheap_usage_start(struct netlink_callback *cb)
 {
 	struct usage_snapshot *s;
 	struct memheap_file *f;
-	struct memheap_buffer *buf;
-	unsigned long index;
 	int err = 0;
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -211,11 +210,7 @@ static int memheap_usage_start(struct netlink_callback *cb)
 	mutex_lock(&memheap_dev.files_lock);
 	list_for_each_entry(f, &memheap_dev.files, node) {
 		mutex_lock(&f->lock);
-		xa_for_each(&f->handles, index, buf) {
-			err = usage_add(s, buf);
-			if (err)
-				break;
-		}
+		err = memheap_handles_walk(&f->handles, usage_add, s);
 		mutex_unlock(&f->lock);
 		if (err)
 			break;
