@@ -35,8 +35,13 @@ struct ff_extent {
 	u64 max_free;
 };
 
+/*
+ * @spare: one extent node kept back from the last merge, so that the
+ * usual alloc/free cycle (one split, one merge) allocates no memory.
+ */
 struct ff_pool {
 	struct rb_root root;
+	struct ff_extent *spare;
 };
 
 static inline u64 ff_own_free(const struct ff_extent *e)
@@ -75,10 +80,45 @@ static void ff_insert(struct ff_pool *fp, struct ff_extent *e)
 	rb_insert_augmented(&e->rb, &fp->root, &ff_augment);
 }
 
+/* Link @e, which starts where @prev ends, right after @prev. */
+static void ff_insert_after(struct ff_pool *fp, struct ff_extent *prev,
+			    struct ff_extent *e)
+{
+	struct rb_node *parent = &prev->rb, **link = &parent->rb_right;
+
+	while (*link) {
+		parent = *link;
+		link = &parent->rb_left;
+	}
+	e->max_free = ff_own_free(e);
+	rb_link_node(&e->rb, parent, link);
+	ff_augment_propagate(parent, NULL);
+	rb_insert_augmented(&e->rb, &fp->root, &ff_augment);
+}
+
+static struct ff_extent *ff_node_new(struct ff_pool *fp)
+{
+	struct ff_extent *e = fp->spare;
+
+	if (e) {
+		fp->spare = NULL;
+		return e;
+	}
+	return kmalloc(sizeof(*e), GFP_KERNEL);
+}
+
+static void ff_node_free(struct ff_pool *fp, struct ff_extent *e)
+{
+	if (!fp->spare)
+		fp->spare = e;
+	else
+		kfree(e);
+}
+
 static void ff_erase(struct ff_pool *fp, struct ff_extent *e)
 {
 	rb_erase_augmented(&e->rb, &fp->root, &ff_augment);
-	kfree(e);
+	ff_node_free(fp, e);
 }
 
 /* Lowest-address start in @e for @size bytes at @align, or U64_MAX. */
@@ -116,6 +156,26 @@ static struct ff_extent *ff_find(struct rb_node *rb, u64 phys_base,
 	return ff_find(rb->rb_right, phys_base, size, align, start);
 }
 
+/*
+ * Page alignment: every free extent of @size bytes fits at its start, so
+ * the lowest one is found by one descent without backtracking.
+ */
+static struct ff_extent *ff_find_first(struct rb_node *rb, u64 size)
+{
+	while (rb && ff_subtree_free(rb) >= size) {
+		struct ff_extent *e = ff_of(rb);
+
+		if (ff_subtree_free(rb->rb_left) >= size) {
+			rb = rb->rb_left;
+			continue;
+		}
+		if (ff_own_free(e) >= size)
+			return e;
+		rb = rb->rb_right;
+	}
+	return NULL;
+}
+
 static bool ff_alloc(struct memheap_pool *pool, u64 size, u64 align,
 		     u64 *offset, u64 *reserved)
 {
@@ -123,19 +183,26 @@ static bool ff_alloc(struct memheap_pool *pool, u64 size, u64 align,
 	struct ff_extent *e, *head = NULL, *tail = NULL;
 	u64 start, end;
 
-	e = ff_find(fp->root.rb_node, pool->phys_base, size, align, &start);
+	if (align <= PAGE_SIZE) {
+		e = ff_find_first(fp->root.rb_node, size);
+		start = e ? e->start : 0;
+	} else {
+		e = ff_find(fp->root.rb_node, pool->phys_base, size, align,
+			    &start);
+	}
 	if (!e)
 		return false;
 	end = e->start + e->len;
 	if (start > e->start) {
-		head = kmalloc(sizeof(*head), GFP_KERNEL);
+		head = ff_node_new(fp);
 		if (!head)
 			return false;
 	}
 	if (start + size < end) {
-		tail = kmalloc(sizeof(*tail), GFP_KERNEL);
+		tail = ff_node_new(fp);
 		if (!tail) {
-			kfree(head);
+			if (head)
+				ff_node_free(fp, head);
 			return false;
 		}
 	}
@@ -155,7 +222,7 @@ static bool ff_alloc(struct memheap_pool *pool, u64 size, u64 align,
 		tail->start = start + size;
 		tail->len = end - tail->start;
 		tail->used = false;
-		ff_insert(fp, tail);
+		ff_insert_after(fp, e, tail);
 	}
 	*offset = start;
 	*reserved = size;
@@ -290,6 +357,7 @@ static int ff_init(struct memheap_pool *pool)
 	if (!fp)
 		return -ENOMEM;
 	fp->root = RB_ROOT;
+	fp->spare = NULL;
 	all = kmalloc(sizeof(*all), GFP_KERNEL);
 	if (!all) {
 		kfree(fp);
@@ -310,6 +378,7 @@ static void ff_destroy(struct memheap_pool *pool)
 
 	rbtree_postorder_for_each_entry_safe(e, n, &fp->root, rb)
 		kfree(e);
+	kfree(fp->spare);
 	kfree(fp);
 	pool->priv = NULL;
 }
