@@ -11,7 +11,10 @@
  * as long as it is charged.
  *
  * Lock order: mmap_lock -> memheap_file.lock -> pool lock.  References are
- * never put with a file lock held.
+ * never put with a file lock held, with one exception: MEMHEAP_IOC_FREE
+ * drops a handle's reference under it and, when that was the last one
+ * and no cache flush is due, returns the memory and the charge in the same
+ * lock round (the pool lock nests inside).
  */
 #include <linux/capability.h>
 #include <linux/errno.h>
@@ -65,20 +68,31 @@ void memheap_file_put(struct memheap_file *f)
 	kref_put(&f->ref, file_release);
 }
 
+/* User-space cached lines must not land on the next user's data. */
+static bool buffer_needs_flush(struct memheap_buffer *buf)
+{
+	return buf->map_mode == MEMHEAP_MAP_CACHED && !buf->region->kmap_cached;
+}
+
+/* The memory goes back to the pool, then the charge to the file. */
+static void buffer_return_locked(struct memheap_file *f,
+				 struct memheap_buffer *buf)
+{
+	memheap_pool_free(&buf->region->pool, buf->offset, buf->size);
+	f->used -= buf->size;
+	f->buffers--;
+}
+
 static void buffer_release(struct kref *ref)
 {
 	struct memheap_buffer *buf = container_of(ref, struct memheap_buffer,
 						  ref);
-	struct memheap_region *r = buf->region;
 	struct memheap_file *f = buf->file;
 
-	/* user-space cached lines must not land on the next user's data */
-	if (buf->map_mode == MEMHEAP_MAP_CACHED && !r->kmap_cached)
-		memheap_cache_flush(r, buf->offset, buf->size);
-	memheap_pool_free(&r->pool, buf->offset, buf->size);
+	if (buffer_needs_flush(buf))
+		memheap_cache_flush(buf->region, buf->offset, buf->size);
 	mutex_lock(&f->lock);
-	f->used -= buf->size;
-	f->buffers--;
+	buffer_return_locked(f, buf);
 	mutex_unlock(&f->lock);
 	memheap_file_put(f);
 	kfree(buf);
@@ -347,14 +361,34 @@ int memheap_buffer_drop_handle(struct memheap_file *f, u32 handle)
 {
 	struct memheap_buffer *buf;
 
+	bool flush, last = false;
+
 	mutex_lock(&f->lock);
 	buf = memheap_handles_find(&f->handles, handle);
-	if (buf)
-		memheap_handles_remove(&f->handles, buf);
-	mutex_unlock(&f->lock);
-	if (!buf)
+	if (!buf) {
+		mutex_unlock(&f->lock);
 		return -ENOENT;
-	memheap_buffer_put(buf);
+	}
+	memheap_handles_remove(&f->handles, buf);
+	/*
+	 * The usual case, no mapping and no dma-buf: the handle's is the last
+	 * reference, and with the handle gone under this lock nothing can
+	 * take a new one, so the buffer is returned in this same lock round.
+	 * A flush is long: it keeps to the unlocked path.
+	 */
+	flush = buffer_needs_flush(buf);
+	if (!flush) {
+		last = refcount_dec_and_test(&buf->ref.refcount);
+		if (last)
+			buffer_return_locked(f, buf);
+	}
+	mutex_unlock(&f->lock);
+	if (flush) {
+		memheap_buffer_put(buf);
+	} else if (last) {
+		memheap_file_put(f);
+		kfree(buf);
+	}
 	return 0;
 }
 
