@@ -5,17 +5,111 @@
  *
  * Routing: regions in priority order, the first whose caps include the
  * request's.  Ownership: the range table (registry.c), scanned without
- * locks.  The only locks taken are the engine heap's own.
+ * locks.  Small blocks of engine regions go through the thread caches
+ * (tcache.c); everything else takes the region's engine lock, and every
+ * engine change of a cached region is accounted there (exact peaks).
  */
 #include <string.h>
 
 #include "core/internal.h"
 
+/*
+ * Engine calls on region @r: under its lock and, for a cached region, inside
+ * this thread's cache (tcache.c) so the bytes users hold are counted with
+ * the engine's change, never apart from it.
+ */
+static struct mhl_tcache *mhl_engine_enter(struct mhl_region *r)
+{
+	struct mhl_tcache *tc = r->cmap ? mhl_tcache_enter() : NULL;
+
+	pthread_mutex_lock(&r->lock);
+	return tc;
+}
+
+static void mhl_engine_leave(struct mhl_region *r, struct mhl_tcache *tc, size_t before)
+{
+	int64_t delta = (int64_t)(r->heap.allocated_bytes - before);
+
+	pthread_mutex_unlock(&r->lock);
+	if (r->cmap)
+		mhl_tcache_leave(r, tc, delta);
+}
+
+static void *mhl_engine_try(struct mhl_region *r, size_t size, size_t align)
+{
+	struct mhl_tcache *tc = mhl_engine_enter(r);
+	size_t before = r->heap.allocated_bytes;
+	void *p = align <= MH_MIN_ALIGN ? mh_alloc(&r->heap, size)
+					: mh_aligned_alloc(&r->heap, align, size);
+
+	if (p && r->cmap && align <= MH_MIN_ALIGN)
+		mhl_cmap_set(r, p, r->heap.allocated_bytes - before);
+	mhl_engine_leave(r, tc, before);
+	return p;
+}
+
 static void *mhl_engine_alloc(struct mhl_region *r, size_t size, size_t align)
 {
-	if (align <= MH_MIN_ALIGN)
-		return mh_alloc(&r->heap, size);
-	return mh_aligned_alloc(&r->heap, align, size);
+	void *p;
+
+	if (r->cmap && align <= MH_MIN_ALIGN && size + r->hdr <= MHL_TC_MAX_CHARGE) {
+		p = mhl_tcache_alloc(r, size);
+		if (p)
+			return p;
+	} else if (r->cmap) {
+		/*
+		 * A large or aligned block is placed as the engine alone would
+		 * place it for this thread: its cached blocks go back first.
+		 */
+		mhl_tcache_flush_own(r);
+	}
+	p = mhl_engine_try(r, size, align);
+	if (!p && r->cmap && mhl_tcache_flush(r)) {
+		/* refused while caches held free blocks: only the retry may count */
+		pthread_mutex_lock(&r->lock);
+		r->heap.failed_count--;
+		pthread_mutex_unlock(&r->lock);
+		p = mhl_engine_try(r, size, align);
+	}
+	return p;
+}
+
+/* Free in engine region @r: into this thread's cache, or the engine. */
+static int mhl_engine_free(struct mhl_region *r, void *ptr)
+{
+	struct mhl_tcache *tc;
+	size_t before;
+	int rc;
+
+	if (r->cmap) {
+		rc = mhl_tcache_free(r, ptr);
+		if (rc)
+			return rc < 0 ? rc : 0;
+		if (mhl_cmap_get(r, ptr))
+			mhl_cmap_clear(r, ptr);
+	}
+	mhl_pending_clear();
+	tc = mhl_engine_enter(r);
+	before = r->heap.allocated_bytes;
+	rc = mh_free(&r->heap, ptr);
+	mhl_engine_leave(r, tc, before);
+	return rc;
+}
+
+/* Resize in engine region @r; a resized block is no longer cached. */
+static void *mhl_engine_realloc(struct mhl_region *r, void *ptr, size_t size)
+{
+	struct mhl_tcache *tc;
+	size_t before;
+	void *p;
+
+	if (mhl_cmap_get(r, ptr))
+		mhl_cmap_clear(r, ptr);
+	tc = mhl_engine_enter(r);
+	before = r->heap.allocated_bytes;
+	p = mh_realloc(&r->heap, ptr, size);
+	mhl_engine_leave(r, tc, before);
+	return p;
 }
 
 static void *mhl_region_try(struct mhl_region *r, size_t size, size_t align,
@@ -110,11 +204,15 @@ static int mhl_free_owned(const struct mhl_range *r, void *ptr, const char *api,
 {
 	int rc;
 
-	mhl_pending_clear();
-	if (r->region >= 0 && mhl_regions[r->region].k)
+	if (r->region >= 0 && mhl_regions[r->region].k) {
+		mhl_pending_clear();
 		rc = mhl_kernel_free(&mhl_regions[r->region], ptr, api);
-	else
+	} else if (r->region >= 0) {
+		rc = mhl_engine_free(&mhl_regions[r->region], ptr);
+	} else {
+		mhl_pending_clear();
 		rc = mh_free(r->heap, ptr);
+	}
 	if (rc) {
 		mhl_report(rc, api, ptr, file, line);
 		return rc;
@@ -145,11 +243,34 @@ int mhl_free(void *ptr, const char *api)
 	return mhl_free_at(ptr, api, NULL, 0);
 }
 
+/* true (and counted as misuse) if @ptr is a freed block waiting in a cache. */
+static bool mhl_cached_misuse(const struct mhl_range *r, const void *ptr)
+{
+	struct mhl_region *reg;
+
+	if (r->region < 0)
+		return false;
+	reg = &mhl_regions[r->region];
+	if (!reg->cmap || !mhl_tcache_is_cached(reg, ptr))
+		return false;
+	atomic_fetch_add_explicit(&reg->tc_errors, 1, memory_order_relaxed);
+	return true;
+}
+
 static size_t mhl_usable_owned(const struct mhl_range *r, const void *ptr)
 {
-	if (r->region >= 0 && mhl_regions[r->region].k)
-		return mhl_kernel_usable(&mhl_regions[r->region], ptr);
-	return mh_usable_size(r->heap, ptr);
+	struct mhl_region *reg;
+	size_t n;
+
+	if (r->region < 0)
+		return mh_usable_size(r->heap, ptr);
+	reg = &mhl_regions[r->region];
+	if (reg->k)
+		return mhl_kernel_usable(reg, ptr);
+	pthread_mutex_lock(&reg->lock);
+	n = mh_usable_size(&reg->heap, ptr);
+	pthread_mutex_unlock(&reg->lock);
+	return n;
 }
 
 size_t mhl_usable_size(const void *ptr)
@@ -160,7 +281,7 @@ size_t mhl_usable_size(const void *ptr)
 		return 0;
 	mhl_init();
 	r = mhl_range_find((uintptr_t)ptr);
-	if (!r)
+	if (!r || mhl_cached_misuse(r, ptr))
 		return 0;
 	mhl_pending_clear();
 	size_t n = mhl_usable_owned(r, ptr);
@@ -203,6 +324,10 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 		return NULL;
 	}
 	mhl_pending_clear();
+	if (mhl_cached_misuse(r, ptr)) {
+		mhl_report(MHL_EDOUBLEFREE, api, ptr, NULL, 0);
+		return NULL;
+	}
 	old = mhl_usable_owned(r, ptr);
 	if (!old) {
 		/* not a live block of its owner: freed, interior, damaged */
@@ -218,7 +343,7 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 
 		if ((reg->info.caps & want) == want) {
 			p = reg->k ? mhl_kernel_realloc(reg, ptr, size)
-				   : mh_realloc(&reg->heap, ptr, size);
+				   : mhl_engine_realloc(reg, ptr, size);
 			if (p && p != ptr) {
 				if (atomic_load_explicit(&mhl_track_live, memory_order_relaxed))
 					mhl_track_remove(ptr);

@@ -17,18 +17,20 @@ static void mhl_regions_lock(bool lock)
 		if (r->k)
 			mhl_kernel_lock(r, lock);
 		else if (lock)
-			mh_lock_acquire(&r->heap.lock);
+			pthread_mutex_lock(&r->lock);
 		else
-			mh_lock_release(&r->heap.lock);
+			pthread_mutex_unlock(&r->lock);
 	}
 }
 
 static void mhl_fork_prepare(void)
 {
+	pthread_mutex_lock(&mhl_init_lock);
 	pthread_mutex_lock(&mhl_monitor_lock);
 	pthread_mutex_lock(&mhl_registry_lock);
 	pthread_mutex_lock(&mhl_hook_lock);
 	pthread_mutex_lock(&mhl_track_lock);
+	mhl_tcache_fork_lock(true);
 	mhl_regions_lock(true);
 	pthread_mutex_lock(&mhl_kbuf_lock);
 }
@@ -37,10 +39,18 @@ static void mhl_fork_done(void)
 {
 	pthread_mutex_unlock(&mhl_kbuf_lock);
 	mhl_regions_lock(false);
+	mhl_tcache_fork_lock(false);
 	pthread_mutex_unlock(&mhl_track_lock);
 	pthread_mutex_unlock(&mhl_hook_lock);
 	pthread_mutex_unlock(&mhl_registry_lock);
 	pthread_mutex_unlock(&mhl_monitor_lock);
+	pthread_mutex_unlock(&mhl_init_lock);
+}
+
+static void mhl_fork_child(void)
+{
+	mhl_fork_done();
+	mhl_tcache_fork_child();
 }
 
 /* Referenced from init.c so static links pull this file (and its constructor) in. */
@@ -49,5 +59,5 @@ const int mhl_fork_safe = 1;
 /* At load, not in mhl_init: pthread_atfork may call malloc. */
 __attribute__((constructor)) static void mhl_fork_register(void)
 {
-	pthread_atfork(mhl_fork_prepare, mhl_fork_done, mhl_fork_done);
+	pthread_atfork(mhl_fork_prepare, mhl_fork_done, mhl_fork_child);
 }

@@ -29,7 +29,8 @@
 
 #define MHL_CONFIG_MAX	(64 * 1024)
 
-static pthread_once_t mhl_once = PTHREAD_ONCE_INIT;
+/* Held for the whole initialisation, and around fork (a child never starts mid-init). */
+pthread_mutex_t mhl_init_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct timespec mhl_t0;
 static enum mh_poison mhl_poison_level;
 static enum mhl_backend mhl_backend_kind;
@@ -143,6 +144,7 @@ static void mhl_do_init(void)
 	int fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &mhl_t0);
+	mhl_tcache_setup();
 	mhl_config_ok = true;
 	if (poison) {
 		int p = mhl_poison_parse(poison);
@@ -203,9 +205,16 @@ static void mhl_do_init(void)
 /* A data reference, so a static link pulls fork.c (and its constructor) in. */
 const int *const mhl_fork_ref = &mhl_fork_safe;
 
-void mhl_init(void)
+atomic_bool mhl_ready;
+
+void mhl_init_once(void)
 {
-	pthread_once(&mhl_once, mhl_do_init);
+	pthread_mutex_lock(&mhl_init_lock);
+	if (!atomic_load_explicit(&mhl_ready, memory_order_relaxed)) {
+		mhl_do_init();
+		atomic_store_explicit(&mhl_ready, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&mhl_init_lock);
 }
 
 uint32_t mhl_tick(void)

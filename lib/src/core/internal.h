@@ -46,11 +46,29 @@ int mhl_poison_parse(const char *s);
 struct mhl_kregion;
 
 struct mhl_region {
-	struct mh_heap heap;		/* engine heap (own lock); unused for kernel regions */
+	/* engine heap (MH_HEAP_F_NOLOCK: @lock serialises it); unused for kernel regions */
+	struct mh_heap heap;
+	pthread_mutex_t lock;
 	struct mhl_region_info info;
 	struct mhl_kregion *k;		/* kernel backend data, NULL otherwise */
 	size_t min_floor;		/* lowest free before the last engine reset (SIZE_MAX: none) */
 	size_t peak_floor;		/* highest allocated before the last reset */
+	/*
+	 * Thread caches (tcache.c).  @cmap: per 8 bytes of the region, charge / 8
+	 * of a cacheable block whose user pointer is there, else 0; NULL: the
+	 * region is not cached.  @hdr: engine bytes per block besides usable.
+	 */
+	atomic_uchar *cmap;
+	unsigned int hdr;
+	/* under mhl_tc_lock */
+	int64_t tc_retired;		/* bytes held by users, counted by threads gone */
+	size_t tc_peak;			/* highest bytes held since start / reset */
+	size_t tc_allocs, tc_frees;	/* cache hits of threads gone */
+	/* under @lock: engine operations the caches made (not the user's) */
+	size_t eng_frees;
+	size_t tc_limit;		/* bytes a thread may cache for the region */
+	atomic_bool tc_maybe;		/* some cache may hold blocks of the region */
+	atomic_size_t tc_errors;	/* misuse found by the caches */
 };
 
 /* Regions in priority order; readers load mhl_nregions with acquire. */
@@ -65,8 +83,15 @@ struct mhl_range {
 	void *tag;
 };
 
-/* Lazy initialisation (pthread_once); every entry point calls it. */
-void mhl_init(void);
+/* Lazy initialisation (once, under mhl_init_lock); every entry point calls it. */
+extern atomic_bool mhl_ready;
+void mhl_init_once(void);
+static inline void mhl_init(void)
+{
+	/* done once: one load on every later call instead of a pthread_once call */
+	if (!atomic_load_explicit(&mhl_ready, memory_order_acquire))
+		mhl_init_once();
+}
 
 /* Core memory that never goes through malloc: page-granular mmap, zeroed. */
 void *mhl_sys_alloc(size_t size);
@@ -116,6 +141,48 @@ extern atomic_bool mhl_track_on;
 extern atomic_size_t mhl_track_live;
 void mhl_track_site(const void *ptr, const char **file, int *line);
 
+/* ---- thread caches (tcache.c) ---- */
+
+#define MHL_TC_MAX_CHARGE	1024u	/* largest engine charge cached */
+#define MHL_TC_MIN_USABLE	16u	/* a cached block holds a link and a key */
+#define MHL_CMAP_MAX_REGION	(1ull << 30)	/* larger regions are not cached */
+#define MHL_TC_BYTES		(64u * 1024u)	/* per thread and region, at most 1/8 of it */
+
+/* Secret, thread-exit key, sharing mode: once, from library initialisation. */
+void mhl_tcache_setup(void);
+/* Cacheable-block map of region @r (see struct mhl_region). */
+void mhl_cmap_set(struct mhl_region *r, void *p, size_t charge);
+size_t mhl_cmap_get(struct mhl_region *r, const void *p);	/* charge or 0 */
+void mhl_cmap_clear(struct mhl_region *r, const void *p);
+/* A cached block of @size bytes, or NULL (no cache, not cacheable, bin empty). */
+void *mhl_tcache_alloc(struct mhl_region *r, size_t size);
+/* 1: @p is cached; 0: not cacheable now, free it in the engine; MHL_EDOUBLEFREE. */
+int mhl_tcache_free(struct mhl_region *r, void *p);
+/* true if @p is a block sitting in some cache (a freed block). */
+bool mhl_tcache_is_cached(struct mhl_region *r, const void *p);
+/*
+ * Around an engine call on a cached region: enter locks this thread's cache
+ * (every cache when the thread has none; returns NULL then), leave counts
+ * the @delta bytes users hold more and unlocks.
+ */
+struct mhl_tcache *mhl_tcache_enter(void);
+void mhl_tcache_leave(struct mhl_region *r, struct mhl_tcache *tc, int64_t delta);
+/* Empty every cache's blocks of @r into the engine; bytes returned. */
+size_t mhl_tcache_flush(struct mhl_region *r);
+/* Empty this thread's cached blocks of @r into the engine. */
+void mhl_tcache_flush_own(struct mhl_region *r);
+/*
+ * Lock every cache and empty those of regions whose caps include @caps;
+ * until mhl_tcache_release() the engines hold every free block and the
+ * *_held functions may be called.
+ */
+void mhl_tcache_hold(uint32_t caps);
+void mhl_tcache_release(void);
+void mhl_tcache_counts_held(struct mhl_region *r, size_t *allocs, size_t *frees);
+void mhl_tcache_reset_peak_held(struct mhl_region *r);
+void mhl_tcache_fork_lock(bool lock);
+void mhl_tcache_fork_child(void);
+
 /* ---- backends ---- */
 int mhl_embedded_start(const struct mhl_layout *layout, char *err, size_t errlen);
 
@@ -139,10 +206,11 @@ void mhl_set_errno(int e);
 /*
  * The core's locks, taken in this order by fork() (fork.c) so a child
  * never inherits one held by a thread that does not exist in it:
- * monitor, registry, hook, track, each region's (engine or kernel), kbuf.
+ * init, monitor, registry, hook, track, thread caches (list, then each
+ * cache), each region's (engine or kernel), kbuf.
  */
-extern pthread_mutex_t mhl_monitor_lock, mhl_registry_lock, mhl_hook_lock,
-	mhl_track_lock, mhl_kbuf_lock;
+extern pthread_mutex_t mhl_init_lock, mhl_monitor_lock, mhl_registry_lock, mhl_hook_lock,
+	mhl_track_lock, mhl_kbuf_lock, mhl_tc_lock;
 void mhl_kernel_lock(struct mhl_region *r, bool lock);
 extern const int mhl_fork_safe;
 extern const int *const mhl_fork_ref;

@@ -147,11 +147,13 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 	r->k = k;
 	r->min_floor = SIZE_MAX;
 	r->peak_floor = 0;
+	r->cmap = NULL;
 	if (!k) {
 		struct mh_heap_config hc;
 		struct mh_region_config rc_cfg = { .algo = algo };
 
 		mhl_engine_config(&hc, r->info.name);
+		hc.flags |= MH_HEAP_F_NOLOCK;	/* r->lock: the core reads counters under it */
 		rc = mh_heap_init(&r->heap, &hc);
 		if (rc)
 			goto out;
@@ -160,11 +162,21 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 			mh_heap_destroy(&r->heap);
 			goto out;
 		}
+		pthread_mutex_init(&r->lock, NULL);
+		r->hdr = algo == MH_ALGO_BUDDY ? 0 : 8;
+		/* poisoned heaps check canaries and fill at free: never cached */
+		if (hc.poison == MH_POISON_NONE && size <= MHL_CMAP_MAX_REGION)
+			r->cmap = mhl_sys_alloc(size >> 3);
+		r->tc_limit = size / 8 < MHL_TC_BYTES ? size / 8 : MHL_TC_BYTES;
 	}
 	rc = mhl_range_add_locked(start, start + size, (int)idx, k ? NULL : &r->heap, NULL);
 	if (rc) {
-		if (!k)
+		if (!k) {
 			mh_heap_destroy(&r->heap);
+			pthread_mutex_destroy(&r->lock);
+			mhl_sys_free(r->cmap, size >> 3);
+			r->cmap = NULL;
+		}
 		goto out;
 	}
 	atomic_store_explicit(&mhl_nregions, idx + 1, memory_order_release);

@@ -8,6 +8,12 @@
  * (min_floor), so the lifetime minimum survives the resets the local
  * monitor needs: lifetime = min(min_floor, engine minimum).  Floors and
  * the monitor state are under mhl_monitor_lock; allocation never takes it.
+ *
+ * Regions with thread caches (tcache.c): statistics are read with every
+ * cache emptied into the engine and locked (mhl_tcache_hold), so the
+ * engine's figures are the user's; minimum free and peak come from the
+ * caches' accounting (the engine saw cached blocks as allocated), and hits
+ * and the caches' own engine frees correct the operation counts.
  */
 #include <string.h>
 
@@ -40,7 +46,20 @@ static void mhl_region_stats_locked(struct mhl_region *r, struct mhl_stats *st)
 			st->peak_allocated = r->peak_floor;
 		return;
 	}
+	pthread_mutex_lock(&r->lock);
 	mh_get_stats(&r->heap, &es);
+	mh_walk(&r->heap, mhl_smallest_cb, &st->smallest_free);
+	if (r->cmap) {
+		size_t hits_alloc, hits_free;
+
+		mhl_tcache_counts_held(r, &hits_alloc, &hits_free);
+		es.min_free_ever = es.total_bytes - r->tc_peak;
+		es.peak_allocated = r->tc_peak;
+		es.alloc_count += hits_alloc;
+		es.free_count += hits_free - r->eng_frees;
+		es.error_count += atomic_load_explicit(&r->tc_errors, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&r->lock);
 	st->total = es.total_bytes;
 	st->free = es.free_bytes;
 	st->allocated = es.allocated_bytes;
@@ -56,7 +75,6 @@ static void mhl_region_stats_locked(struct mhl_region *r, struct mhl_stats *st)
 	st->free_count = es.free_count;
 	st->failed_count = es.failed_count;
 	st->error_count = es.error_count;
-	mh_walk(&r->heap, mhl_smallest_cb, &st->smallest_free);
 }
 
 int mhl_region_get(unsigned int index, struct mhl_region_info *info,
@@ -68,7 +86,9 @@ int mhl_region_get(unsigned int index, struct mhl_region_info *info,
 		*info = mhl_regions[index].info;
 	if (stats) {
 		pthread_mutex_lock(&mhl_monitor_lock);
+		mhl_tcache_hold(mhl_regions[index].info.caps);
 		mhl_region_stats_locked(&mhl_regions[index], stats);
+		mhl_tcache_release();
 		pthread_mutex_unlock(&mhl_monitor_lock);
 	}
 	return 0;
@@ -80,6 +100,7 @@ void mhl_caps_stats(uint32_t caps, struct mhl_stats *out)
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&mhl_monitor_lock);
+	mhl_tcache_hold(caps);
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
 		struct mhl_stats st;
@@ -105,10 +126,14 @@ void mhl_caps_stats(uint32_t caps, struct mhl_stats *out)
 		out->error_count += st.error_count;
 		out->regions++;
 	}
+	mhl_tcache_release();
 	pthread_mutex_unlock(&mhl_monitor_lock);
 }
 
-/* Fold the engine's minimum into the floor and restart the engine's. */
+/*
+ * Fold the engine's minimum into the floor and restart the engine's.
+ * Caller holds mhl_monitor_lock and the caches (mhl_tcache_hold).
+ */
 static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 {
 	struct mh_stats es;
@@ -120,7 +145,13 @@ static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 		es.min_free_ever = ks.min_free;
 		es.peak_allocated = ks.peak_allocated;
 	} else {
+		pthread_mutex_lock(&r->lock);
 		mh_get_stats(&r->heap, &es);
+		pthread_mutex_unlock(&r->lock);
+		if (r->cmap) {
+			es.min_free_ever = es.total_bytes - r->tc_peak;
+			es.peak_allocated = r->tc_peak;
+		}
 	}
 	if (keep_floor) {
 		if (es.min_free_ever < r->min_floor)
@@ -131,10 +162,15 @@ static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 		r->min_floor = SIZE_MAX;
 		r->peak_floor = 0;
 	}
-	if (r->k)
+	if (r->k) {
 		mhl_kernel_reset_min(r);
-	else
-		mh_reset_min_free(&r->heap);
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	mh_reset_min_free(&r->heap);
+	pthread_mutex_unlock(&r->lock);
+	if (r->cmap)
+		mhl_tcache_reset_peak_held(r);
 }
 
 void mhl_reset_min_free(uint32_t caps)
@@ -142,9 +178,11 @@ void mhl_reset_min_free(uint32_t caps)
 	unsigned int n = mhl_region_count();
 
 	pthread_mutex_lock(&mhl_monitor_lock);
+	mhl_tcache_hold(caps);
 	for (unsigned int i = 0; i < n; i++)
 		if ((mhl_regions[i].info.caps & caps) == caps)
 			mhl_region_restart_min(&mhl_regions[i], false);
+	mhl_tcache_release();
 	pthread_mutex_unlock(&mhl_monitor_lock);
 }
 
@@ -157,8 +195,10 @@ int mhl_min_free_monitor_start(void)
 	if (mhl_monitoring) {
 		rc = MHL_ESTATE;
 	} else {
+		mhl_tcache_hold(0);
 		for (unsigned int i = 0; i < n; i++)
 			mhl_region_restart_min(&mhl_regions[i], true);
+		mhl_tcache_release();
 		mhl_monitoring = true;
 	}
 	pthread_mutex_unlock(&mhl_monitor_lock);
@@ -184,8 +224,12 @@ static int mhl_region_check(struct mhl_region *r, bool print)
 
 	if (r->k)
 		return mhl_kernel_check(r);
+	/* cached blocks go back through the engine's validation first */
+	mhl_tcache_flush(r);
 	mhl_check_print_mode(print);
+	pthread_mutex_lock(&r->lock);
 	rc = mh_check(&r->heap);
+	pthread_mutex_unlock(&r->lock);
 	mhl_check_print_mode(false);
 	mhl_pending_clear();
 	return rc;
@@ -256,8 +300,14 @@ int mhl_walk(uint32_t caps, mhl_walk_fn fn, void *ctx)
 
 		if ((r->info.caps & caps) != caps)
 			continue;
-		rc = r->k ? mhl_kernel_walk(r, mhl_walk_cb, &w)
-			  : mh_walk(&r->heap, mhl_walk_cb, &w);
+		if (r->k) {
+			rc = mhl_kernel_walk(r, mhl_walk_cb, &w);
+		} else {
+			mhl_tcache_flush(r);	/* cached blocks are free blocks */
+			pthread_mutex_lock(&r->lock);
+			rc = mh_walk(&r->heap, mhl_walk_cb, &w);
+			pthread_mutex_unlock(&r->lock);
+		}
 		mhl_pending_clear();
 		if (rc && !first)
 			first = rc;
