@@ -290,6 +290,36 @@ static void test_aligned_and_realloc(void)
 	CHECK_EQU(stats(FF).allocated_blocks, s0.allocated_blocks);
 }
 
+static void test_damage_while_cached(void)
+{
+	unsigned char *p = mhl_alloc(100, 0, CAP_FF, 0, "t"), saved[8];
+	struct mhl_stats s0, s1;
+	size_t charge;
+
+	REQUIRE(p);
+	charge = ff_charge(mhl_usable_size(p));
+	s0 = stats(FF);
+	CHECK_EQ(mhl_free(p, "t"), 0);		/* cached */
+	memcpy(saved, p - 8, 8);
+	memset(p - 8, 0x5a, 8);			/* the engine's header, overwritten */
+	mhl_set_error_handler(count_report, NULL, NULL, NULL);
+	reports = 0;
+	s1 = stats(FF);				/* the cache empties: the engine refuses it */
+	CHECK_EQ(reports, 1);
+	CHECK(last_code == MHL_EHEADER || last_code == MHL_EFOREIGN);
+	/* the damaged block is still allocated in the engine: counted as held */
+	CHECK_EQU(s1.free, s0.free);
+	CHECK(s1.min_free <= s1.free);
+	CHECK(mhl_check(CAP_FF, false) != 0);
+	memcpy(p - 8, saved, 8);			/* repaired, it can be freed for good */
+	CHECK_EQ(mhl_check(CAP_FF, false), 0);
+	CHECK_EQ(mhl_free(p, "t"), 0);
+	mhl_set_error_handler(NULL, NULL, NULL, NULL);
+	s1 = stats(FF);
+	CHECK_EQU(s1.free, s0.free + charge);
+	CHECK(s1.min_free <= s1.free);
+}
+
 int main(void)
 {
 	setenv("MEMHEAP_REGIONS",
@@ -305,6 +335,7 @@ int main(void)
 	test_walk_and_zero();
 	test_buddy_region();
 	test_aligned_and_realloc();
+	test_damage_while_cached();
 	CHECK_EQ(mhl_check(0, false), 0);
 	return lt_done();
 }

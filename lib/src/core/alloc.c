@@ -48,15 +48,12 @@ static void *mhl_engine_try(struct mhl_region *r, size_t size, size_t align)
 	return p;
 }
 
+/* Engine region, the thread's cache already tried (mhl_region_try). */
 static void *mhl_engine_alloc(struct mhl_region *r, size_t size, size_t align)
 {
 	void *p;
 
-	if (r->cmap && align <= MH_MIN_ALIGN && size + r->hdr <= MHL_TC_MAX_CHARGE) {
-		p = mhl_tcache_alloc(r, size);
-		if (p)
-			return p;
-	} else if (r->cmap) {
+	if (r->cmap && (align > MH_MIN_ALIGN || size + r->hdr > MHL_TC_MAX_CHARGE)) {
 		/*
 		 * A large or aligned block is placed as the engine alone would
 		 * place it for this thread: its cached blocks go back first.
@@ -112,12 +109,25 @@ static void *mhl_engine_realloc(struct mhl_region *r, void *ptr, size_t size)
 	return p;
 }
 
-static void *mhl_region_try(struct mhl_region *r, size_t size, size_t align,
-			    unsigned int flags)
+static __attribute__((noinline)) void *mhl_region_slow(struct mhl_region *r, size_t size,
+							size_t align, unsigned int flags)
 {
 	void *p = r->k ? mhl_kernel_alloc(r, size, align, flags) : mhl_engine_alloc(r, size, align);
 
 	if (p && (flags & MHL_ALLOC_ZERO))
+		memset(p, 0, size);
+	return p;
+}
+
+/* The thread's cache first (inlined: the path most allocations take), then the region. */
+static inline __attribute__((always_inline)) void *
+mhl_region_try(struct mhl_region *r, size_t size, size_t align, unsigned int flags)
+{
+	void *p = r->cmap && align <= MH_MIN_ALIGN ? mhl_tcache_alloc(r, size) : NULL;
+
+	if (!p)
+		return mhl_region_slow(r, size, align, flags);
+	if (flags & MHL_ALLOC_ZERO)
 		memset(p, 0, size);
 	return p;
 }

@@ -46,13 +46,9 @@ int mhl_poison_parse(const char *s);
 struct mhl_kregion;
 
 struct mhl_region {
-	/* engine heap (MH_HEAP_F_NOLOCK: @lock serialises it); unused for kernel regions */
-	struct mh_heap heap;
-	pthread_mutex_t lock;
+	/* read by every allocation and free: kept off the lines engine calls write */
 	struct mhl_region_info info;
 	struct mhl_kregion *k;		/* kernel backend data, NULL otherwise */
-	size_t min_floor;		/* lowest free before the last engine reset (SIZE_MAX: none) */
-	size_t peak_floor;		/* highest allocated before the last reset */
 	/*
 	 * Thread caches (tcache.c).  @cmap: per 8 bytes of the region, charge / 8
 	 * of a cacheable block whose user pointer is there, else 0; NULL: the
@@ -60,14 +56,20 @@ struct mhl_region {
 	 */
 	atomic_uchar *cmap;
 	unsigned int hdr;
+	size_t tc_limit;		/* bytes a thread may cache for the region */
+	atomic_bool tc_maybe;		/* some cache may hold blocks of the region */
+
+	/* engine heap (MH_HEAP_F_NOLOCK: @lock serialises it); unused for kernel regions */
+	_Alignas(64) struct mh_heap heap;
+	pthread_mutex_t lock;
+	/* under @lock: engine operations the caches made (not the user's) */
+	size_t eng_frees;
+	size_t min_floor;		/* lowest free before the last engine reset (SIZE_MAX: none) */
+	size_t peak_floor;		/* highest allocated before the last reset */
 	/* under mhl_tc_lock */
 	int64_t tc_retired;		/* bytes held by users, counted by threads gone */
 	size_t tc_peak;			/* highest bytes held since start / reset */
 	size_t tc_allocs, tc_frees;	/* cache hits of threads gone */
-	/* under @lock: engine operations the caches made (not the user's) */
-	size_t eng_frees;
-	size_t tc_limit;		/* bytes a thread may cache for the region */
-	atomic_bool tc_maybe;		/* some cache may hold blocks of the region */
 	atomic_size_t tc_errors;	/* misuse found by the caches */
 };
 

@@ -9,6 +9,8 @@
  * table as dead entries; slots are not reused, so a reader never sees an
  * entry change under it.
  */
+#define _GNU_SOURCE
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -162,7 +164,12 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 			mh_heap_destroy(&r->heap);
 			goto out;
 		}
-		pthread_mutex_init(&r->lock, NULL);
+		pthread_mutexattr_t ma;
+
+		pthread_mutexattr_init(&ma);
+		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+		pthread_mutex_init(&r->lock, &ma);
+		pthread_mutexattr_destroy(&ma);
 		r->hdr = algo == MH_ALGO_BUDDY ? 0 : 8;
 		/* poisoned heaps check canaries and fill at free: never cached */
 		if (hc.poison == MH_POISON_NONE && size <= MHL_CMAP_MAX_REGION)

@@ -69,6 +69,7 @@ struct mhl_tc_region {
 	int64_t used;			/* bytes given to (+) and taken back from (-) users */
 	int64_t ceiling;		/* used may grow to this without a rebalance */
 	size_t allocs, frees;		/* user operations served by the cache */
+	unsigned int cursor;		/* next bin trimmed */
 };
 
 struct mhl_tcache {
@@ -249,44 +250,71 @@ static struct mhl_tcache *mhl_tc_get(void)
 	return tc;
 }
 
-/*
- * Return every block of region @r cached in @tc to the engine.  The caller
- * holds @tc's lock.  Returns the bytes returned; the first engine error
- * goes to @f.
- */
+/* Give the first block of bin @i back to the engine (caller holds r->lock). */
+static void mhl_tc_pop_free(struct mhl_tc_region *t, unsigned int i, struct mhl_region *r,
+			    struct mhl_tc_fault *f)
+{
+	void *p = t->bin[i].head;
+	int rc;
+
+	t->bin[i].head = *(void **)p;
+	t->bin[i].count--;
+	t->bytes -= (size_t)i << 3;
+	__atomic_store_n(mhl_tc_keyword(p), 0, __ATOMIC_RELAXED);
+	mhl_cmap_clear(r, p);
+	rc = mh_free(&r->heap, p);
+	if (!rc) {
+		r->eng_frees++;
+		return;
+	}
+	/* damaged while cached: the engine keeps it, so users are counted as holding it */
+	t->used += (int64_t)i << 3;
+	if (!f->code) {
+		f->code = rc;
+		f->ptr = p;
+	}
+}
+
+/* Return every block of region @r cached in @tc (whose lock the caller holds). */
 static size_t mhl_tc_flush_locked(struct mhl_tcache *tc, struct mhl_region *r,
 				  struct mhl_tc_fault *f)
 {
 	struct mhl_tc_region *t = &tc->reg[r->info.index];
-	size_t bytes = t->bytes, n = 0;
+	size_t bytes = t->bytes;
 
 	if (!bytes)
 		return 0;
 	pthread_mutex_lock(&r->lock);
-	for (unsigned int i = 0; i < MHL_TC_BINS; i++) {
-		void *p = t->bin[i].head;
-
-		while (p) {
-			void *next = *(void **)p;
-			int rc;
-
-			__atomic_store_n(mhl_tc_keyword(p), 0, __ATOMIC_RELAXED);
-			mhl_cmap_clear(r, p);
-			rc = mh_free(&r->heap, p);
-			if (rc && !f->code) {
-				f->code = rc;
-				f->ptr = p;
-			}
-			n++;
-			p = next;
-		}
-		t->bin[i].head = NULL;
-		t->bin[i].count = 0;
-	}
-	r->eng_frees += n;
+	for (unsigned int i = 0; i < MHL_TC_BINS; i++)
+		while (t->bin[i].head)
+			mhl_tc_pop_free(t, i, r, f);
 	pthread_mutex_unlock(&r->lock);
-	t->bytes = 0;
 	return bytes;
+}
+
+/*
+ * Make room in @tc (owned by the caller) for a block of charge @c of region
+ * @r: in one engine lock round, one block of each non-empty bin in turn
+ * (from a cursor that goes round) until a sixteenth of the bound is free,
+ * and one of the block's own bin if that is full.
+ */
+static void mhl_tc_trim_locked(struct mhl_tcache *tc, struct mhl_region *r, size_t c,
+			       struct mhl_tc_fault *f)
+{
+	struct mhl_tc_region *t = &tc->reg[r->info.index];
+	size_t keep = r->tc_limit - r->tc_limit / 16;
+	unsigned int i = t->cursor;
+
+	pthread_mutex_lock(&r->lock);
+	if (t->bin[c >> 3].count >= MHL_TC_BIN_BLOCKS)
+		mhl_tc_pop_free(t, (unsigned int)(c >> 3), r, f);
+	while (t->bytes && t->bytes + c > keep) {
+		i = (i + 1) % MHL_TC_BINS;
+		if (t->bin[i].head)
+			mhl_tc_pop_free(t, i, r, f);
+	}
+	pthread_mutex_unlock(&r->lock);
+	t->cursor = i;
 }
 
 /* Deliver an engine error met during a flush; no core lock is held. */
@@ -417,6 +445,20 @@ void *mhl_tcache_alloc(struct mhl_region *r, size_t size)
 	return p;
 }
 
+/* Full: room for a sixteenth more, in one engine lock round (caller owns @tc). */
+static __attribute__((noinline)) void mhl_tc_make_room(struct mhl_tcache *tc,
+							struct mhl_region *r, size_t c)
+{
+	struct mhl_tc_fault f = { 0 };
+
+	mhl_tc_trim_locked(tc, r, c, &f);
+	if (f.code) {
+		mhl_tc_unown(tc);
+		mhl_tc_report(&f);
+		mhl_tc_own(tc);
+	}
+}
+
 /* true if some cache holds @p (a block of charge @c in region @r). */
 static bool mhl_tc_holds(struct mhl_region *r, const void *p, size_t c)
 {
@@ -447,7 +489,7 @@ int mhl_tcache_free(struct mhl_region *r, void *p)
 	struct mhl_tc_region *t;
 	struct mhl_tc_bin *b;
 
-	if (!c)
+	if (!c || c > r->tc_limit)
 		return 0;
 	if (__atomic_load_n(mhl_tc_keyword(p), __ATOMIC_RELAXED) == mhl_tc_key(p) &&
 	    mhl_tc_holds(r, p, c)) {
@@ -461,10 +503,8 @@ int mhl_tcache_free(struct mhl_region *r, void *p)
 	t = &tc->reg[r->info.index];
 	b = &t->bin[c >> 3];
 	mhl_tc_own(tc);
-	if (b->count >= MHL_TC_BIN_BLOCKS || t->bytes + c > r->tc_limit) {
-		mhl_tc_unown(tc);
-		return 0;
-	}
+	if (b->count >= MHL_TC_BIN_BLOCKS || t->bytes + c > r->tc_limit)
+		mhl_tc_make_room(tc, r, c);
 	*(void **)p = b->head;
 	__atomic_store_n(mhl_tc_keyword(p), mhl_tc_key(p), __ATOMIC_RELAXED);
 	b->head = p;
