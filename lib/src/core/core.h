@@ -30,7 +30,10 @@
  * Locking: the region registry and the range table are append-only and
  * read without locks (entries are published with release stores, never
  * moved, never reused).  Each region's engine heap has its own mutex; an
- * allocation takes the lock of the regions it tries, one at a time.  The
+ * allocation takes the lock of the regions it tries, one at a time.  Small
+ * blocks of engine regions are freed into and allocated from a per-thread
+ * cache without any region lock (tcache.c); every statistic, check and
+ * walk sees them as free, exactly as if they had gone to the engine.  The
  * tracking table, the listener table and the monitor have their own locks.
  * No core lock is held while a listener or error handler runs, EXCEPT
  * during mhl_walk(), whose callback runs under the walked region's lock and
