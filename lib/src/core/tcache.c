@@ -9,8 +9,10 @@
  * of the region: charge / 8 at the block's user pointer).  Freeing such a
  * block puts it in the freeing thread's bin for that charge; an allocation
  * whose exact-fit charge has a non-empty bin takes it back.  Neither touches
- * the engine or any line another thread writes: the thread's own cache lock
- * (an uncontended exchange) is the only atomic operation.
+ * the engine or any line another thread writes, nor (with membarrier, see
+ * mhl_tc_asym) makes any atomic read-modify-write.  Bounds per thread and
+ * region: MHL_TC_BIN_BLOCKS per bin and r->tc_limit bytes; a free into a
+ * full cache gives a sixteenth of the bound back in one engine lock round.
  *
  * What keeps the statistics exact:
  *   - a cached block is free to the user and allocated to the engine, so
@@ -40,7 +42,9 @@
  *
  * Not cached (go to the engine as before): kernel regions, standalone
  * heaps, poisoned heaps (the engine checks canaries and fill at free),
- * blocks allocated with alignment above 8, realloc'd blocks.
+ * blocks allocated with alignment above 8, realloc'd blocks, regions above
+ * MHL_CMAP_MAX_REGION.  Caches go back to the engine when their thread
+ * exits (key destructor) and, in a forked child, for every other thread.
  *
  * Locks, in order: mhl_tc_lock (cache list, ceilings, peaks), each cache's
  * own lock, a region's engine lock.  No error handler runs under any.
