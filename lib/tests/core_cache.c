@@ -232,7 +232,30 @@ static bool find_block(const struct mhl_region_info *ri, const struct mh_block_i
 	return true;
 }
 
+/* A walk callback may allocate and free, in the walked region too. */
+static bool alloc_in_walk(const struct mhl_region_info *ri, const struct mh_block_info *b,
+			  void *ctx)
+{
+	int *calls = ctx;
+	void *p = mhl_alloc(b->size < 200 ? b->size + 1 : 64, 0, CAP_FF, 0, "t");
+
+	(void)ri;
+	if (p && mhl_free(p, "t") == 0)
+		(*calls)++;
+	return *calls < 50;
+}
+
 static void test_walk_and_zero(void)
+{
+	struct mhl_stats s0 = stats(FF);
+	int calls = 0;
+
+	CHECK_EQ(mhl_walk(CAP_FF, alloc_in_walk, &calls), 0);
+	CHECK(calls > 0);
+	CHECK_EQU(stats(FF).free, s0.free);
+}
+
+static void test_cached_block_is_free_and_calloc_zeroes(void)
 {
 	unsigned char *p = mhl_alloc(64, 0, CAP_FF, 0, "t"), *q;
 	void *want = p;
@@ -333,6 +356,7 @@ int main(void)
 	test_cached_blocks_never_make_a_request_fail();
 	test_misuse_of_cached_block();
 	test_walk_and_zero();
+	test_cached_block_is_free_and_calloc_zeroes();
 	test_buddy_region();
 	test_aligned_and_realloc();
 	test_damage_while_cached();

@@ -36,8 +36,8 @@
  * walk sees them as free, exactly as if they had gone to the engine.  The
  * tracking table, the listener table and the monitor have their own locks.
  * No core lock is held while a listener or error handler runs, EXCEPT
- * during mhl_walk(), whose callback runs under the walked region's lock and
- * must not allocate from or free into that region.
+ * during mhl_walk() of a kernel-backend region, whose callback runs under
+ * that region's lock and must not allocate from or free into it.
  *
  * Capabilities: a region matches a request for caps C when
  * (region.caps & C) == C.  C == 0 matches every region (ESP-IDF semantics);
@@ -349,7 +349,10 @@ int mhl_check_addr(const void *addr, bool print);
  * Visit every block of every region whose caps include @caps (0: all), in
  * priority order then address order.  @fn returns false to stop the walk
  * of the current region (the next region is still walked, as ESP-IDF does).
- * Runs under the region's lock: @fn must not allocate or free in it.
+ * Engine regions (embedded, added): @fn sees a copy of the region's blocks
+ * taken at one instant and runs without any core lock.  Kernel-backend
+ * regions: @fn runs under the region's lock and must not allocate or free
+ * in it.
  */
 typedef bool (*mhl_walk_fn)(const struct mhl_region_info *region,
 			    const struct mh_block_info *block, void *ctx);

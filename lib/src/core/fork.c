@@ -7,13 +7,16 @@
  */
 #include "core/internal.h"
 
-static void mhl_regions_lock(bool lock)
+/* The locks of kernel regions (@kernel) or of engine regions. */
+static void mhl_regions_lock(bool kernel, bool lock)
 {
 	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
 
+		if (!r->k != !kernel)
+			continue;
 		if (r->k)
 			mhl_kernel_lock(r, lock);
 		else if (lock)
@@ -30,16 +33,19 @@ static void mhl_fork_prepare(void)
 	pthread_mutex_lock(&mhl_registry_lock);
 	pthread_mutex_lock(&mhl_hook_lock);
 	pthread_mutex_lock(&mhl_track_lock);
+	/* a kernel walk's callback may wait for its cache: kernel locks first */
+	mhl_regions_lock(true, true);
 	mhl_tcache_fork_lock(true);
-	mhl_regions_lock(true);
+	mhl_regions_lock(false, true);
 	pthread_mutex_lock(&mhl_kbuf_lock);
 }
 
 static void mhl_fork_done(void)
 {
 	pthread_mutex_unlock(&mhl_kbuf_lock);
-	mhl_regions_lock(false);
+	mhl_regions_lock(false, false);
 	mhl_tcache_fork_lock(false);
+	mhl_regions_lock(true, false);
 	pthread_mutex_unlock(&mhl_track_lock);
 	pthread_mutex_unlock(&mhl_hook_lock);
 	pthread_mutex_unlock(&mhl_registry_lock);

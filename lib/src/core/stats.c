@@ -85,54 +85,78 @@ int mhl_region_get(unsigned int index, struct mhl_region_info *info,
 	if (info)
 		*info = mhl_regions[index].info;
 	if (stats) {
+		struct mhl_region *r = &mhl_regions[index];
+
 		pthread_mutex_lock(&mhl_monitor_lock);
-		mhl_tcache_hold(mhl_regions[index].info.caps);
-		mhl_region_stats_locked(&mhl_regions[index], stats);
-		mhl_tcache_release();
+		if (r->k) {
+			mhl_region_stats_locked(r, stats);
+		} else {
+			mhl_tcache_hold(r->info.caps);
+			mhl_region_stats_locked(r, stats);
+			mhl_tcache_release();
+		}
 		pthread_mutex_unlock(&mhl_monitor_lock);
 	}
 	return 0;
 }
 
-void mhl_caps_stats(uint32_t caps, struct mhl_stats *out)
+/*
+ * @fn on every region whose caps include @caps: engine regions with the
+ * caches held (mhl_tcache_hold), then kernel regions without them (their
+ * locks may be held by a walk whose callback is waiting for its cache).
+ * Caller holds mhl_monitor_lock.
+ */
+static void mhl_each_region(uint32_t caps, void (*fn)(struct mhl_region *r, void *ctx),
+			    void *ctx)
 {
 	unsigned int n = mhl_region_count();
 
+	mhl_tcache_hold(caps);
+	for (unsigned int i = 0; i < n; i++)
+		if (!mhl_regions[i].k && (mhl_regions[i].info.caps & caps) == caps)
+			fn(&mhl_regions[i], ctx);
+	mhl_tcache_release();
+	for (unsigned int i = 0; i < n; i++)
+		if (mhl_regions[i].k && (mhl_regions[i].info.caps & caps) == caps)
+			fn(&mhl_regions[i], ctx);
+}
+
+static void mhl_add_stats(struct mhl_region *r, void *ctx)
+{
+	struct mhl_stats *out = ctx, st;
+
+	mhl_region_stats_locked(r, &st);
+	out->total += st.total;
+	out->free += st.free;
+	out->allocated += st.allocated;
+	if (st.largest_free > out->largest_free)
+		out->largest_free = st.largest_free;
+	out->min_free += st.min_free;
+	out->peak_allocated += st.peak_allocated;
+	out->allocated_blocks += st.allocated_blocks;
+	out->free_blocks += st.free_blocks;
+	out->total_blocks += st.total_blocks;
+	if (st.smallest_free && (!out->smallest_free || st.smallest_free < out->smallest_free))
+		out->smallest_free = st.smallest_free;
+	out->alloc_count += st.alloc_count;
+	out->free_count += st.free_count;
+	out->failed_count += st.failed_count;
+	out->error_count += st.error_count;
+	out->regions++;
+}
+
+void mhl_caps_stats(uint32_t caps, struct mhl_stats *out)
+{
+	mhl_init();
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&mhl_monitor_lock);
-	mhl_tcache_hold(caps);
-	for (unsigned int i = 0; i < n; i++) {
-		struct mhl_region *r = &mhl_regions[i];
-		struct mhl_stats st;
-
-		if ((r->info.caps & caps) != caps)
-			continue;
-		mhl_region_stats_locked(r, &st);
-		out->total += st.total;
-		out->free += st.free;
-		out->allocated += st.allocated;
-		if (st.largest_free > out->largest_free)
-			out->largest_free = st.largest_free;
-		out->min_free += st.min_free;
-		out->peak_allocated += st.peak_allocated;
-		out->allocated_blocks += st.allocated_blocks;
-		out->free_blocks += st.free_blocks;
-		out->total_blocks += st.total_blocks;
-		if (st.smallest_free && (!out->smallest_free || st.smallest_free < out->smallest_free))
-			out->smallest_free = st.smallest_free;
-		out->alloc_count += st.alloc_count;
-		out->free_count += st.free_count;
-		out->failed_count += st.failed_count;
-		out->error_count += st.error_count;
-		out->regions++;
-	}
-	mhl_tcache_release();
+	mhl_each_region(caps, mhl_add_stats, out);
 	pthread_mutex_unlock(&mhl_monitor_lock);
 }
 
 /*
  * Fold the engine's minimum into the floor and restart the engine's.
- * Caller holds mhl_monitor_lock and the caches (mhl_tcache_hold).
+ * Caller holds mhl_monitor_lock and, for an engine region, the caches.
  */
 static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 {
@@ -173,32 +197,36 @@ static void mhl_region_restart_min(struct mhl_region *r, bool keep_floor)
 		mhl_tcache_reset_peak_held(r);
 }
 
+static void mhl_restart_min_reset(struct mhl_region *r, void *ctx)
+{
+	(void)ctx;
+	mhl_region_restart_min(r, false);
+}
+
+static void mhl_restart_min_keep(struct mhl_region *r, void *ctx)
+{
+	(void)ctx;
+	mhl_region_restart_min(r, true);
+}
+
 void mhl_reset_min_free(uint32_t caps)
 {
-	unsigned int n = mhl_region_count();
-
+	mhl_init();
 	pthread_mutex_lock(&mhl_monitor_lock);
-	mhl_tcache_hold(caps);
-	for (unsigned int i = 0; i < n; i++)
-		if ((mhl_regions[i].info.caps & caps) == caps)
-			mhl_region_restart_min(&mhl_regions[i], false);
-	mhl_tcache_release();
+	mhl_each_region(caps, mhl_restart_min_reset, NULL);
 	pthread_mutex_unlock(&mhl_monitor_lock);
 }
 
 int mhl_min_free_monitor_start(void)
 {
-	unsigned int n = mhl_region_count();
 	int rc = 0;
 
+	mhl_init();
 	pthread_mutex_lock(&mhl_monitor_lock);
 	if (mhl_monitoring) {
 		rc = MHL_ESTATE;
 	} else {
-		mhl_tcache_hold(0);
-		for (unsigned int i = 0; i < n; i++)
-			mhl_region_restart_min(&mhl_regions[i], true);
-		mhl_tcache_release();
+		mhl_each_region(0, mhl_restart_min_keep, NULL);
 		mhl_monitoring = true;
 	}
 	pthread_mutex_unlock(&mhl_monitor_lock);
@@ -286,6 +314,55 @@ static bool mhl_walk_cb(const struct mh_block_info *b, void *ctx)
 	return w->fn(w->info, b, w->ctx);
 }
 
+struct mhl_walk_copy {
+	struct mh_block_info *b;
+	size_t n, cap;
+};
+
+static bool mhl_walk_copy_cb(const struct mh_block_info *b, void *ctx)
+{
+	struct mhl_walk_copy *c = ctx;
+
+	if (c->n == c->cap)
+		return false;
+	c->b[c->n++] = *b;
+	return true;
+}
+
+/*
+ * Walk engine region @r: its blocks are copied under its lock and visited
+ * without it, so a callback may allocate and free anywhere, through the
+ * thread caches too (a callback under the region lock waiting for its
+ * cache, claimed by a thread waiting for that lock, would never end).
+ * Without memory for the copy, the walk runs under the lock as before.
+ */
+static int mhl_walk_engine(struct mhl_region *r, struct mhl_walk_ctx *w)
+{
+	struct mhl_walk_copy c = { 0 };
+	struct mh_stats es;
+	size_t bytes;
+	int rc;
+
+	mhl_tcache_flush(r);	/* cached blocks are free blocks */
+	pthread_mutex_lock(&r->lock);
+	mh_get_stats(&r->heap, &es);
+	c.cap = es.total_blocks;
+	bytes = c.cap * sizeof(*c.b);
+	c.b = bytes ? mhl_sys_alloc(bytes) : NULL;
+	if (!c.b && c.cap) {
+		rc = mh_walk(&r->heap, mhl_walk_cb, w);
+		pthread_mutex_unlock(&r->lock);
+		return rc;
+	}
+	rc = mh_walk(&r->heap, mhl_walk_copy_cb, &c);
+	pthread_mutex_unlock(&r->lock);
+	for (size_t i = 0; i < c.n; i++)
+		if (!w->fn(w->info, &c.b[i], w->ctx))
+			break;
+	mhl_sys_free(c.b, bytes);
+	return rc;
+}
+
 int mhl_walk(uint32_t caps, mhl_walk_fn fn, void *ctx)
 {
 	unsigned int n = mhl_region_count();
@@ -300,14 +377,7 @@ int mhl_walk(uint32_t caps, mhl_walk_fn fn, void *ctx)
 
 		if ((r->info.caps & caps) != caps)
 			continue;
-		if (r->k) {
-			rc = mhl_kernel_walk(r, mhl_walk_cb, &w);
-		} else {
-			mhl_tcache_flush(r);	/* cached blocks are free blocks */
-			pthread_mutex_lock(&r->lock);
-			rc = mh_walk(&r->heap, mhl_walk_cb, &w);
-			pthread_mutex_unlock(&r->lock);
-		}
+		rc = r->k ? mhl_kernel_walk(r, mhl_walk_cb, &w) : mhl_walk_engine(r, &w);
 		mhl_pending_clear();
 		if (rc && !first)
 			first = rc;
