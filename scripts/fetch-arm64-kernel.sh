@@ -93,20 +93,8 @@ echo "fetch-arm64-kernel: ABI $abi, version $version"
 )
 
 root="$out/root"
-rm -rf "$root"
-mkdir -p "$root"
-for deb in "$debs"/*.deb; do
-	dpkg-deb -x "$deb" "$root"
-done
-
-hdr="$root/usr/src/linux-headers-$abi"
-[ -f "$hdr/Makefile" ] || die "headers tree missing in $headers_pkg"
-# The arm64 Makefile includes the -common tree by absolute /usr/src path;
-# point it at the unpacked copy.  scripts/ and tools/ already link to
-# ../../lib/linux-kbuild-6.1, which is unpacked beside it.
-sed -i "s|/usr/src/linux-headers-${abi%-arm64}-common|$root/usr/src/linux-headers-${abi%-arm64}-common|g" \
-	"$hdr/Makefile"
-[ -d "$root/usr/lib/linux-kbuild-6.1/scripts" ] || die "linux-kbuild-6.1 not unpacked"
+hdr=$("$(dirname "$0")/unpack-kernel-headers.sh" "$debs" "$root" "$abi") ||
+	die "unpacking failed"
 
 vmlinuz=$(ls "$root"/boot/vmlinuz-"$abi"* 2>/dev/null | head -n1)
 [ -n "$vmlinuz" ] || die "no vmlinuz in $image_pkg"

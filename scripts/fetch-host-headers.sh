@@ -71,22 +71,8 @@ echo "fetch-host-headers: $headers_pkg $common_pkg $kbuild_pkg at $version"
 )
 
 root="$out/root"
-rm -rf "$root"
-mkdir -p "$root"
-for deb in "$debs"/*.deb; do
-	dpkg-deb -x "$deb" "$root"
-done
-
-hdr="$root/usr/src/$headers_pkg"
-[ -f "$hdr/Makefile" ] || die "headers tree missing in $headers_pkg"
-# As in the arm64 fetch: the Makefile includes the -common tree by its
-# absolute /usr/src path; point it at the unpacked copy.  scripts/ and
-# tools/ link to ../../lib/$kbuild_pkg, unpacked beside it.
-sed -i "s|/usr/src/$common_pkg|$root/usr/src/$common_pkg|g" "$hdr/Makefile"
-grep -q "$root/usr/src/$common_pkg" "$hdr/Makefile" ||
-	die "the include of the -common tree was not found in $hdr/Makefile"
-[ -d "$root/usr/lib/$kbuild_pkg/scripts" ] || die "$kbuild_pkg not unpacked"
-[ -e "$hdr/scripts/Makefile.build" ] || die "$hdr/scripts does not reach $kbuild_pkg"
+hdr=$("$(dirname "$0")/unpack-kernel-headers.sh" "$debs" "$root" "$abi") ||
+	die "unpacking failed"
 
 ln -sfn "$hdr" "$out/kdir"
 echo "$abi" >"$out/abi"
