@@ -527,15 +527,34 @@ int mhl_kernel_check(struct mhl_region *r)
 	return first;
 }
 
+/* mh_walk reports success when its callback stops it: remember the stop. */
+struct mhl_kwalk {
+	mh_walk_fn fn;
+	void *ctx;
+	bool stopped;
+};
+
+static bool mhl_kwalk_cb(const struct mh_block_info *bi, void *ctx)
+{
+	struct mhl_kwalk *w = ctx;
+
+	if (w->fn(bi, w->ctx))
+		return true;
+	w->stopped = true;
+	return false;
+}
+
 int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
 {
 	struct mhl_kregion *k = r->k;
+	struct mhl_kwalk w = { .fn = fn, .ctx = ctx };
 	int rc = 0;
 
 	pthread_mutex_lock(&k->lock);
-	for (struct mhl_kbuf *b = k->bufs; b && !rc; b = b->next) {
+	/* the callback's false ends the region, not just the current arena */
+	for (struct mhl_kbuf *b = k->bufs; b && !rc && !w.stopped; b = b->next) {
 		if (b->arena) {
-			rc = mh_walk(&b->heap, fn, ctx);
+			rc = mh_walk(&b->heap, mhl_kwalk_cb, &w);
 		} else {
 			struct mh_block_info bi = {
 				.ptr = (void *)b->base, .size = b->size,
