@@ -56,6 +56,8 @@ static void mhl_fork_done(void)
 static void mhl_fork_child(void)
 {
 	mhl_fork_done();
+	/* before anything can touch (and so share) the parent's kernel buffers */
+	mhl_kernel_fork_child();
 	mhl_tcache_fork_child();
 }
 

@@ -202,6 +202,11 @@ void mhl_kernel_reset_min(struct mhl_region *r);
 int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out);
 int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_device);
 int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags);
+/*
+ * In a forked child, after the fork locks are released: private copies of
+ * the inherited kernel buffers, and the child's own /dev/memheap file.
+ */
+void mhl_kernel_fork_child(void);
 
 void mhl_set_errno(int e);
 

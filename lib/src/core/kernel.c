@@ -16,10 +16,17 @@
  * (so an alloc/free pair does not cost two system calls).
  *
  * Locking: one mutex per region covers its window, page map, buffers and
- * arena heaps (created MH_HEAP_F_NOLOCK).  Buffers are mapped
- * MADV_DONTFORK: a forked child does not share (and corrupt) the parent's
- * arenas; it must not touch memheap memory it inherited.
+ * arena heaps (created MH_HEAP_F_NOLOCK).
+ *
+ * fork(): the device maps only MAP_SHARED, so a child would share the
+ * parent's buffers.  The child's atfork handler (mhl_kernel_fork_child)
+ * replaces each inherited buffer by a private anonymous copy at the same
+ * address and marks it DETACHED: never given to the kernel (the handle is
+ * the parent's, in the parent's open file, which the child closes and
+ * replaces by its own for new buffers).  Detached arenas stay mapped in the
+ * child and serve allocations; a freed detached large buffer is unmapped.
  */
+#define _GNU_SOURCE	/* mremap, MREMAP_FIXED */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -38,6 +45,7 @@ struct mhl_kbuf {
 	uint32_t handle;
 	uint64_t dev_addr;
 	bool arena;
+	bool detached;			/* a forked child's private copy: no kernel buffer */
 	struct mh_heap heap;		/* arenas only */
 	struct mhl_kbuf *next, *prev;	/* region's buffer list */
 	struct mhl_kbuf *free_next;	/* descriptor free list */
@@ -191,7 +199,6 @@ static struct mhl_kbuf *mhl_kbuf_new(struct mhl_region *r, size_t size, size_t a
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 		goto kfree;
 	}
-	madvise(p, a.size_out, MADV_DONTFORK);
 	b->base = (uintptr_t)p;
 	b->size = a.size_out;
 	b->handle = a.handle;
@@ -222,7 +229,8 @@ static void mhl_kbuf_release(struct mhl_region *r, struct mhl_kbuf *b)
 	/* replace the mapping by the reservation again: the window stays ours */
 	mmap((void *)b->base, b->size, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-	mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
+	if (!b->detached)	/* a detached copy's handle is the parent's */
+		mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
 	mhl_win_mark(k, (b->base - k->win) / k->page, b->size / k->page, NULL);
 	if (b->prev)
 		b->prev->next = b->next;
@@ -387,8 +395,12 @@ int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 
 		rc = mh_free(&b->heap, ptr);
 		mhl_kused(k, -(ptrdiff_t)(before - b->heap.allocated_bytes));
-		if (!rc && !b->heap.allocated_bytes) {
-			/* empty: keep one spare, give the rest back */
+		if (!rc && !b->heap.allocated_bytes && !b->detached) {
+			/*
+			 * empty: keep one spare, give the rest back.  An empty
+			 * detached arena stays: unmapping it would give nothing
+			 * to the kernel and take its free bytes out of the stats.
+			 */
 			if (!k->spare)
 				k->spare = b;
 			else if (k->spare != b)
@@ -400,6 +412,10 @@ int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 		k->large_blocks--;
 		k->large_bytes -= b->size;
 		mhl_kused(k, -(ptrdiff_t)b->size);
+		/* a detached buffer's bytes stay the parent's in the kernel's
+		 * counters: they leave this process's peak too */
+		if (b->detached)
+			k->peak_held -= b->size;
 		mhl_kbuf_release(r, b);
 	}
 	if (rc)
@@ -589,6 +605,8 @@ int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out)
 	b = mhl_kbuf_of(k, ptr);
 	if (!b)
 		rc = MHL_EFOREIGN;
+	else if (b->detached)
+		rc = MHL_ENOTSUP;	/* ordinary memory now */
 	else if (!b->dev_addr)
 		rc = MHL_EPERM;
 	else
@@ -606,6 +624,11 @@ int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_
 
 	pthread_mutex_lock(&k->lock);
 	b = mhl_kbuf_of(k, ptr);
+	if (b && b->detached) {
+		/* ordinary memory now: nothing to sync, as on the embedded backend */
+		pthread_mutex_unlock(&k->lock);
+		return MHL_OK;
+	}
 	if (b) {
 		s.handle = b->handle;
 		s.offset = (uintptr_t)ptr - b->base;
@@ -630,7 +653,8 @@ int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags)
 		return MHL_EINVAL;
 	pthread_mutex_lock(&k->lock);
 	b = mhl_kbuf_of(k, ptr);
-	rc = !b ? MHL_EFOREIGN : (b->arena || (uintptr_t)ptr != b->base) ? MHL_ENOTSUP : 0;
+	rc = !b ? MHL_EFOREIGN :
+	     (b->arena || b->detached || (uintptr_t)ptr != b->base) ? MHL_ENOTSUP : 0;
 	if (!rc)
 		e.handle = b->handle;
 	pthread_mutex_unlock(&k->lock);
@@ -726,4 +750,88 @@ void mhl_kernel_lock(struct mhl_region *r, bool lock)
 		pthread_mutex_lock(&r->k->lock);
 	else
 		pthread_mutex_unlock(&r->k->lock);
+}
+
+/*
+ * A buffer inherited from the parent, which the child maps MAP_SHARED:
+ * replace it by a private copy at the same address.  Without memory for
+ * the copy it becomes inaccessible (sharing would corrupt the parent's
+ * heap) and leaves the region's books.
+ */
+static void mhl_kbuf_detach(struct mhl_region *r, struct mhl_kbuf *b)
+{
+	struct mhl_kregion *k = r->k;
+	void *copy = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t held;
+
+	if (copy != MAP_FAILED) {
+		memcpy(copy, (void *)b->base, b->size);
+		/* one step: the shared mapping is gone, the copy is in its place */
+		if (mremap(copy, b->size, b->size, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   (void *)b->base) != MAP_FAILED) {
+			b->detached = true;
+			b->handle = 0;
+			b->dev_addr = 0;
+			return;
+		}
+		munmap(copy, b->size);
+	}
+	mmap((void *)b->base, b->size, PROT_NONE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	held = b->arena ? b->heap.allocated_bytes : b->size;
+	k->held -= held;
+	k->peak_held -= held;
+	if (!b->arena) {
+		k->large_blocks--;
+		k->large_bytes -= b->size;
+	} else {
+		mh_heap_destroy(&b->heap);
+	}
+	if (k->hot == b)
+		k->hot = NULL;
+	/* the pages stay taken (owner NULL: their pointers are nobody's) */
+	for (size_t i = 0; i < b->size / k->page; i++)
+		k->owner[(b->base - k->win) / k->page + i] = NULL;
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		k->bufs = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	mhl_kbuf_put(b);
+}
+
+void mhl_kernel_fork_child(void)
+{
+	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
+	int fd;
+
+	if (mhl_kfd < 0)
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		struct mhl_region *r = &mhl_regions[i];
+		struct mhl_kbuf *b, *next;
+
+		if (!r->k)
+			continue;
+		pthread_mutex_lock(&r->k->lock);
+		/* buffers detached in an earlier fork are private: fork copied them */
+		for (b = r->k->bufs; b; b = next) {
+			next = b->next;
+			if (!b->detached)
+				mhl_kbuf_detach(r, b);
+		}
+		/* the spare is detached now: it stays, as every detached arena */
+		r->k->spare = NULL;
+		pthread_mutex_unlock(&r->k->lock);
+	}
+	/*
+	 * The inherited descriptor is the parent's open file: its handles are
+	 * the parent's.  New buffers come from a file of the child's own; if
+	 * it cannot be opened, kernel requests fail (MHL_EIO).
+	 */
+	fd = open(MEMHEAP_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	close(mhl_kfd);
+	mhl_kfd = fd;
 }
