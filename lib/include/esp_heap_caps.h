@@ -87,8 +87,9 @@ typedef struct walker_block_info walker_block_info_t;
 /*
  * Called for each block by heap_caps_walk() / heap_caps_walk_all().
  * Return true to continue with the heap, false to stop this heap and go on
- * with the next one.  It runs with the heap locked: it must not allocate or
- * free in that heap.
+ * with the next one.  It sees a copy of the heap's blocks taken at one
+ * instant and runs with no heap locked: it may allocate and free, in that
+ * heap too (blocks it changes are not revisited).
  */
 typedef bool (*heap_caps_walker_cb_t)(walker_heap_into_t heap_info,
 				      walker_block_info_t block_info,

@@ -35,9 +35,8 @@
  * cache without any region lock (tcache.c); every statistic, check and
  * walk sees them as free, exactly as if they had gone to the engine.  The
  * tracking table, the listener table and the monitor have their own locks.
- * No core lock is held while a listener or error handler runs, EXCEPT
- * during mhl_walk() of a kernel-backend region, whose callback runs under
- * that region's lock and must not allocate from or free into it.
+ * No core lock is held while a listener, error handler or walk callback
+ * runs (walks visit a copy of each region's blocks).
  *
  * Capabilities: a region matches a request for caps C when
  * (region.caps & C) == C.  C == 0 matches every region (ESP-IDF semantics);
@@ -349,10 +348,11 @@ int mhl_check_addr(const void *addr, bool print);
  * Visit every block of every region whose caps include @caps (0: all), in
  * priority order then address order.  @fn returns false to stop the walk
  * of the current region (the next region is still walked, as ESP-IDF does).
- * Engine regions (embedded, added): @fn sees a copy of the region's blocks
- * taken at one instant and runs without any core lock.  Kernel-backend
- * regions: @fn runs under the region's lock and must not allocate or free
- * in it.
+ * @fn sees a copy of the region's blocks (across its kernel buffers on the
+ * kernel backend) taken at one instant and runs without any core lock, so
+ * it may allocate and free anywhere, the walked region included (blocks it
+ * changes are not revisited).  On the kernel backend, without memory for
+ * the copy the region is not visited and MHL_ENOMEM is returned.
  */
 typedef bool (*mhl_walk_fn)(const struct mhl_region_info *region,
 			    const struct mh_block_info *block, void *ctx);

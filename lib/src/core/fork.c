@@ -33,7 +33,6 @@ static void mhl_fork_prepare(void)
 	pthread_mutex_lock(&mhl_registry_lock);
 	pthread_mutex_lock(&mhl_hook_lock);
 	pthread_mutex_lock(&mhl_track_lock);
-	/* a kernel walk's callback may wait for its cache: kernel locks first */
 	mhl_regions_lock(true, true);
 	mhl_tcache_fork_lock(true);
 	mhl_regions_lock(false, true);

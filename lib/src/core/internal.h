@@ -214,10 +214,10 @@ void mhl_set_errno(int e);
  * The core's locks, taken in this order by fork() (fork.c) so a child
  * never inherits one held by a thread that does not exist in it:
  * init, monitor, registry, hook, track, each kernel region's, thread
- * caches (list, then each cache), each engine region's, kbuf.  A kernel
- * region's lock may be held while a cache is taken (a walk callback
- * allocating), never the other way round; an engine region's is taken
- * inside a cache, never the other way round.
+ * caches (list, then each cache), each engine region's, kbuf.  Under a
+ * kernel region's lock only kbuf is taken (walk callbacks run on a copy,
+ * with no core lock held); an engine region's is taken inside a cache,
+ * never the other way round.
  */
 extern pthread_mutex_t mhl_init_lock, mhl_monitor_lock, mhl_registry_lock, mhl_hook_lock,
 	mhl_track_lock, mhl_kbuf_lock, mhl_tc_lock;

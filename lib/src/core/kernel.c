@@ -543,46 +543,82 @@ int mhl_kernel_check(struct mhl_region *r)
 	return first;
 }
 
-/* mh_walk reports success when its callback stops it: remember the stop. */
-struct mhl_kwalk {
-	mh_walk_fn fn;
-	void *ctx;
-	bool stopped;
+struct mhl_kwalk_copy {
+	struct mh_block_info *b;
+	size_t n, cap;
 };
 
-static bool mhl_kwalk_cb(const struct mh_block_info *bi, void *ctx)
+static bool mhl_kwalk_copy_cb(const struct mh_block_info *bi, void *ctx)
 {
-	struct mhl_kwalk *w = ctx;
+	struct mhl_kwalk_copy *c = ctx;
 
-	if (w->fn(bi, w->ctx))
-		return true;
-	w->stopped = true;
-	return false;
+	if (c->n == c->cap)
+		return false;
+	c->b[c->n++] = *bi;
+	return true;
 }
 
+/* Blocks of every buffer of @k (an arena's count, 1 for a dedicated one). */
+static size_t mhl_kwalk_blocks(struct mhl_kregion *k)
+{
+	size_t n = 0;
+
+	for (struct mhl_kbuf *b = k->bufs; b; b = b->next) {
+		if (b->arena) {
+			struct mh_stats es;
+
+			mh_get_stats(&b->heap, &es);
+			n += es.total_blocks;
+		} else {
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The region's blocks (across its buffers) are copied under its lock and
+ * @fn runs on the copy with no core lock held, as for engine regions: a
+ * callback under the lock that allocates would wait for the tracking,
+ * monitor, registry or hook lock (or another kernel region's) while fork()
+ * holds those and waits for this one.  @fn's false ends the region, not
+ * just the current arena.  Without memory for the copy nothing is visited
+ * (MHL_ENOMEM): running @fn under the lock would bring the deadlock back.
+ */
 int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
 {
 	struct mhl_kregion *k = r->k;
-	struct mhl_kwalk w = { .fn = fn, .ctx = ctx };
+	struct mhl_kwalk_copy c = { 0 };
+	size_t bytes;
 	int rc = 0;
 
 	pthread_mutex_lock(&k->lock);
-	/* the callback's false ends the region, not just the current arena */
-	for (struct mhl_kbuf *b = k->bufs; b && !rc && !w.stopped; b = b->next) {
+	c.cap = mhl_kwalk_blocks(k);
+	bytes = c.cap * sizeof(*c.b);
+	c.b = bytes ? mhl_sys_alloc(bytes) : NULL;
+	if (!c.b && c.cap) {
+		pthread_mutex_unlock(&k->lock);
+		return MHL_ENOMEM;
+	}
+	for (struct mhl_kbuf *b = k->bufs; b && !rc; b = b->next) {
 		if (b->arena) {
-			rc = mh_walk(&b->heap, mhl_kwalk_cb, &w);
-		} else {
-			struct mh_block_info bi = {
+			rc = mh_walk(&b->heap, mhl_kwalk_copy_cb, &c);
+		} else if (c.n < c.cap) {
+			c.b[c.n++] = (struct mh_block_info){
 				.ptr = (void *)b->base, .size = b->size,
 				.block = (void *)b->base, .block_size = b->size,
 				.region = 0, .used = true,
 			};
-
-			if (!fn(&bi, ctx))
-				break;
 		}
 	}
 	pthread_mutex_unlock(&k->lock);
+	/* a finding of the copying walk (returned in @rc) is not @fn's calls' */
+	mhl_pending_clear();
+	for (size_t i = 0; i < c.n; i++)
+		if (!fn(&c.b[i], ctx))
+			break;
+	if (c.b)
+		mhl_sys_free(c.b, bytes);
 	return rc;
 }
 
