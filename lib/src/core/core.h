@@ -315,6 +315,12 @@ bool mhl_range_overlaps(const void *start, size_t size);
 /* ---- statistics and monitoring --------------------------------------- */
 
 /* Sum over the regions whose caps include @caps (0: all regions). */
+/*
+ * Add one region's (or set's) statistics @st to @sum the way every summed
+ * view does: sizes, counts and minimum free add up, largest free is the
+ * largest, smallest free the smallest non-zero, regions counts one more.
+ */
+void mhl_stats_accumulate(struct mhl_stats *sum, const struct mhl_stats *st);
 void mhl_caps_stats(uint32_t caps, struct mhl_stats *out);
 
 /*

@@ -121,28 +121,33 @@ static void mhl_each_region(uint32_t caps, void (*fn)(struct mhl_region *r, void
 			fn(&mhl_regions[i], ctx);
 }
 
+void mhl_stats_accumulate(struct mhl_stats *sum, const struct mhl_stats *st)
+{
+	sum->total += st->total;
+	sum->free += st->free;
+	sum->allocated += st->allocated;
+	if (st->largest_free > sum->largest_free)
+		sum->largest_free = st->largest_free;
+	sum->min_free += st->min_free;
+	sum->peak_allocated += st->peak_allocated;
+	sum->allocated_blocks += st->allocated_blocks;
+	sum->free_blocks += st->free_blocks;
+	sum->total_blocks += st->total_blocks;
+	if (st->smallest_free && (!sum->smallest_free || st->smallest_free < sum->smallest_free))
+		sum->smallest_free = st->smallest_free;
+	sum->alloc_count += st->alloc_count;
+	sum->free_count += st->free_count;
+	sum->failed_count += st->failed_count;
+	sum->error_count += st->error_count;
+	sum->regions++;
+}
+
 static void mhl_add_stats(struct mhl_region *r, void *ctx)
 {
-	struct mhl_stats *out = ctx, st;
+	struct mhl_stats st;
 
 	mhl_region_stats_locked(r, &st);
-	out->total += st.total;
-	out->free += st.free;
-	out->allocated += st.allocated;
-	if (st.largest_free > out->largest_free)
-		out->largest_free = st.largest_free;
-	out->min_free += st.min_free;
-	out->peak_allocated += st.peak_allocated;
-	out->allocated_blocks += st.allocated_blocks;
-	out->free_blocks += st.free_blocks;
-	out->total_blocks += st.total_blocks;
-	if (st.smallest_free && (!out->smallest_free || st.smallest_free < out->smallest_free))
-		out->smallest_free = st.smallest_free;
-	out->alloc_count += st.alloc_count;
-	out->free_count += st.free_count;
-	out->failed_count += st.failed_count;
-	out->error_count += st.error_count;
-	out->regions++;
+	mhl_stats_accumulate(ctx, &st);
 }
 
 void mhl_caps_stats(uint32_t caps, struct mhl_stats *out)

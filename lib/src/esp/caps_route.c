@@ -157,21 +157,7 @@ void mhl_esp_stats(uint32_t caps, struct mhl_stats *out)
 		if (mhl_region_get(i, &info, &st) != MHL_OK ||
 		    !mhl_esp_region_matches(&req, &info))
 			continue;
-		out->total += st.total;
-		out->free += st.free;
-		out->allocated += st.allocated;
-		if (st.largest_free > out->largest_free)
-			out->largest_free = st.largest_free;
-		out->min_free += st.min_free;
-		out->peak_allocated += st.peak_allocated;
-		out->allocated_blocks += st.allocated_blocks;
-		out->free_blocks += st.free_blocks;
-		out->total_blocks += st.total_blocks;
-		out->alloc_count += st.alloc_count;
-		out->free_count += st.free_count;
-		out->failed_count += st.failed_count;
-		out->error_count += st.error_count;
-		out->regions++;
+		mhl_stats_accumulate(out, &st);
 	}
 	/* What heap_caps_malloc(s, caps) can get: 32BIT rounds s up to 4. */
 	if (req.round32)
