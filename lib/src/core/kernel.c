@@ -167,6 +167,17 @@ static void mhl_win_mark(struct mhl_kregion *k, size_t first, size_t pages,
 }
 
 /* Take a kernel buffer of @size bytes (page multiple) and map it. */
+/* Take @b off its region's list of buffers (caller holds the region lock). */
+static void mhl_kbuf_unlink(struct mhl_kregion *k, struct mhl_kbuf *b)
+{
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		k->bufs = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+}
+
 static struct mhl_kbuf *mhl_kbuf_new(struct mhl_region *r, size_t size, size_t align)
 {
 	struct mhl_kregion *k = r->k;
@@ -232,12 +243,7 @@ static void mhl_kbuf_release(struct mhl_region *r, struct mhl_kbuf *b)
 	if (!b->detached)	/* a detached copy's handle is the parent's */
 		mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
 	mhl_win_mark(k, (b->base - k->win) / k->page, b->size / k->page, NULL);
-	if (b->prev)
-		b->prev->next = b->next;
-	else
-		k->bufs = b->next;
-	if (b->next)
-		b->next->prev = b->prev;
+	mhl_kbuf_unlink(k, b);
 	mhl_kbuf_put(b);
 }
 
@@ -829,12 +835,7 @@ static void mhl_kbuf_detach(struct mhl_region *r, struct mhl_kbuf *b)
 	/* the pages stay taken (owner NULL: their pointers are nobody's) */
 	for (size_t i = 0; i < b->size / k->page; i++)
 		k->owner[(b->base - k->win) / k->page + i] = NULL;
-	if (b->prev)
-		b->prev->next = b->next;
-	else
-		k->bufs = b->next;
-	if (b->next)
-		b->next->prev = b->prev;
+	mhl_kbuf_unlink(k, b);
 	mhl_kbuf_put(b);
 }
 
