@@ -341,13 +341,19 @@ struct memheap_check {
  *	MEMHEAP_A_EXTENT per extent, several per message.  Needs
  *	CAP_NET_ADMIN.
  * @MEMHEAP_CMD_EVENT_ALLOC_FAILED: multicast on "events": an allocation
- *	failed.  MEMHEAP_A_SIZE, MEMHEAP_A_CAPS, MEMHEAP_A_PID,
- *	MEMHEAP_A_COMM, and MEMHEAP_A_REGION_INDEX when one was asked for.
+ *	request failed with -ENOMEM; one event per request, however many
+ *	regions it tried.  MEMHEAP_A_SIZE and MEMHEAP_A_CAPS as requested
+ *	(caps 0 = DEFAULT), and MEMHEAP_A_REGION_INDEX when the request
+ *	named a region.
  * @MEMHEAP_CMD_EVENT_LOW_WATERMARK: multicast on "events": a region's free
  *	bytes fell below its low watermark (sent once per crossing; re-armed
  *	when free rises above it again).  MEMHEAP_A_REGION_INDEX,
  *	MEMHEAP_A_REGION_NAME, MEMHEAP_A_REGION_FREE,
  *	MEMHEAP_A_REGION_LOW_WATERMARK.
+ *
+ * Any user may join "events", so no event names a process (no
+ * MEMHEAP_A_PID, no MEMHEAP_A_COMM): data about processes is
+ * MEMHEAP_CMD_USAGE_GET, admin-only.
  *
  * Errors carry an extack message (e.g. "unknown region").
  */
@@ -382,8 +388,8 @@ enum memheap_genl_cmd {
  * @MEMHEAP_A_REGION_LIVE: u64, buffers holding memory.
  * @MEMHEAP_A_REGION_LOW_WATERMARK: u64, free bytes below which the
  *	low-watermark event fires.
- * @MEMHEAP_A_PID: u32, thread-group id of a process.
- * @MEMHEAP_A_COMM: string, the process's command name.
+ * @MEMHEAP_A_PID: u32, thread-group id of a process (usage dumps only).
+ * @MEMHEAP_A_COMM: string, the process's command name (usage dumps only).
  * @MEMHEAP_A_BUFFERS: u64, buffers held by the process.
  * @MEMHEAP_A_BYTES: u64, bytes held by the process.
  * @MEMHEAP_A_SIZE: u64, requested size (events).
