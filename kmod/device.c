@@ -38,6 +38,18 @@ static int copy_out(void __user *uarg, size_t usize, const void *karg,
 
 #define NONZERO(field)	(!!memchr_inv(&(field), 0, sizeof(field)))
 
+/*
+ * Before a request with side effects: write the caller's own (validated)
+ * bytes back, so an argument that cannot take the result fails with
+ * -EFAULT before anything is done.  The final copy can still fail (another
+ * thread may unmap the page meanwhile): the caller undoes its work then.
+ */
+static int probe_out(void __user *uarg, size_t usize, const void *karg,
+		     size_t ksize)
+{
+	return copy_out(uarg, usize, karg, ksize);
+}
+
 static int ioc_info(struct memheap_file *f, void __user *uarg, size_t usize)
 {
 	struct memheap_info info;
@@ -103,6 +115,9 @@ static int ioc_alloc(struct memheap_file *f, void __user *uarg, size_t usize)
 	} else if (req.map_mode) {
 		return -EINVAL;
 	}
+	err = probe_out(uarg, usize, &req, sizeof(req));
+	if (err)
+		return err;
 	err = memheap_buffer_alloc(f, &req);
 	if (err)
 		return err;
@@ -212,6 +227,9 @@ static int ioc_export(struct file *file, void __user *uarg, size_t usize)
 		return -EINVAL;
 	if ((arg.flags & O_RDWR) && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
+	err = probe_out(uarg, usize, &arg, sizeof(arg));
+	if (err)
+		return err;
 	buf = memheap_buffer_lookup(f, arg.handle);
 	if (!buf)
 		return -ENOENT;
