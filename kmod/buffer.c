@@ -458,12 +458,36 @@ static const struct vm_operations_struct memheap_vm_ops = {
 };
 
 /**
+ * memheap_mmap_flags() - check and set the flags of a new CPU mapping of a
+ * buffer, through /dev/memheap or a dma-buf.
+ * @vma: the new mapping.
+ *
+ * Only shared mappings: VM_MAYSHARE, because the kernel clears VM_SHARED
+ * (and VM_MAYWRITE) on shared mappings of files opened read-only, which
+ * stay read-only for good.  Buffers are data: PROT_EXEC is refused, and
+ * without VM_MAYEXEC mprotect() cannot add it later.
+ *
+ * Return: 0, -EINVAL for a private mapping, -EPERM for an executable one.
+ */
+int memheap_mmap_flags(struct vm_area_struct *vma)
+{
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	vma->vm_flags &= ~VM_MAYEXEC;
+	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	return 0;
+}
+
+/**
  * memheap_buffer_mmap() - map (part of) a buffer of @f.
  * @f:   the file.
  * @vma: the new mapping; its offset names the buffer's window.
  *
- * Return: 0, or -EINVAL for a private mapping, an offset that is no
- * buffer's or not inside it, or a length beyond the window.
+ * Return: 0, -EPERM for an executable mapping, or -EINVAL for a private
+ * mapping, an offset that is no buffer's or not inside it, or a length
+ * beyond the window.
  */
 int memheap_buffer_mmap(struct memheap_file *f, struct vm_area_struct *vma)
 {
@@ -472,8 +496,9 @@ int memheap_buffer_mmap(struct memheap_file *f, struct vm_area_struct *vma)
 	u64 off, in, handle, mapped;
 	int err;
 
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
+	err = memheap_mmap_flags(vma);
+	if (err)
+		return err;
 	if (check_shl_overflow((u64)vma->vm_pgoff, PAGE_SHIFT, &off))
 		return -EINVAL;
 	handle = off >> MEMHEAP_MMAP_WINDOW_SHIFT;
@@ -488,7 +513,6 @@ int memheap_buffer_mmap(struct memheap_file *f, struct vm_area_struct *vma)
 		return -EINVAL;
 	}
 
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_page_prot = memheap_buffer_pgprot(buf, vma->vm_page_prot);
 	mapped = min_t(u64, len, buf->size - in);
 	err = remap_pfn_range(vma, vma->vm_start,

@@ -9,7 +9,10 @@
  * size.  Reserved fields and unknown flags are refused with -EINVAL.
  */
 #include <linux/capability.h>
+#include <linux/dma-buf.h>
 #include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/miscdevice.h>
@@ -34,6 +37,18 @@ static int copy_out(void __user *uarg, size_t usize, const void *karg,
 }
 
 #define NONZERO(field)	(!!memchr_inv(&(field), 0, sizeof(field)))
+
+/*
+ * Before a request with side effects: write the caller's own (validated)
+ * bytes back, so an argument that cannot take the result fails with
+ * -EFAULT before anything is done.  The final copy can still fail (another
+ * thread may unmap the page meanwhile): the caller undoes its work then.
+ */
+static int probe_out(void __user *uarg, size_t usize, const void *karg,
+		     size_t ksize)
+{
+	return copy_out(uarg, usize, karg, ksize);
+}
 
 static int ioc_info(struct memheap_file *f, void __user *uarg, size_t usize)
 {
@@ -100,6 +115,9 @@ static int ioc_alloc(struct memheap_file *f, void __user *uarg, size_t usize)
 	} else if (req.map_mode) {
 		return -EINVAL;
 	}
+	err = probe_out(uarg, usize, &req, sizeof(req));
+	if (err)
+		return err;
 	err = memheap_buffer_alloc(f, &req);
 	if (err)
 		return err;
@@ -187,30 +205,54 @@ static int ioc_sync(struct memheap_file *f, void __user *uarg, size_t usize)
 	return err;
 }
 
-static int ioc_export(struct memheap_file *f, void __user *uarg,
-		      size_t usize)
+/*
+ * The fd is reserved first and installed last, once the caller has it:
+ * a fault writing the result back leaves no fd and no dma-buf behind.
+ * A file opened read-only exports read-only dma-bufs only, as its own
+ * mappings are read-only.
+ */
+static int ioc_export(struct file *file, void __user *uarg, size_t usize)
 {
+	struct memheap_file *f = file->private_data;
 	struct memheap_buffer *buf;
 	struct memheap_export arg;
+	struct dma_buf *dmabuf;
 	int err, fd;
 
 	err = copy_in(&arg, sizeof(arg), MEMHEAP_EXPORT_SIZE_VER0, uarg,
 		      usize);
 	if (err)
 		return err;
-	if (arg.reserved)
+	if (arg.reserved || (arg.flags & ~(O_CLOEXEC | O_RDWR)))
 		return -EINVAL;
+	if ((arg.flags & O_RDWR) && !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	err = probe_out(uarg, usize, &arg, sizeof(arg));
+	if (err)
+		return err;
 	buf = memheap_buffer_lookup(f, arg.handle);
 	if (!buf)
 		return -ENOENT;
-	fd = memheap_dmabuf_export(buf, arg.flags);
-	memheap_buffer_put(buf);
-	if (fd < 0)
+	fd = get_unused_fd_flags(arg.flags & O_CLOEXEC);
+	if (fd < 0) {
+		memheap_buffer_put(buf);
 		return fd;
+	}
+	dmabuf = memheap_dmabuf_export(buf, arg.flags);
+	memheap_buffer_put(buf);
+	if (IS_ERR(dmabuf)) {
+		put_unused_fd(fd);
+		return PTR_ERR(dmabuf);
+	}
 	arg.fd = fd;
 	err = copy_out(uarg, usize, &arg, sizeof(arg));
-	/* on a fault the fd stays installed, as with any fd-returning ioctl */
-	return err;
+	if (err) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);	/* its release drops the buffer ref */
+		return err;
+	}
+	fd_install(fd, dmabuf->file);	/* the dma-buf's reference moves */
+	return 0;
 }
 
 static int ioc_check(void __user *uarg, size_t usize)
@@ -268,7 +310,7 @@ static long memheap_ioctl(struct file *file, unsigned int cmd,
 	case _IOC_NR(MEMHEAP_IOC_SYNC):
 		return ioc_sync(f, uarg, usize);
 	case _IOC_NR(MEMHEAP_IOC_EXPORT):
-		return ioc_export(f, uarg, usize);
+		return ioc_export(file, uarg, usize);
 	case _IOC_NR(MEMHEAP_IOC_CHECK):
 		return ioc_check(uarg, usize);
 	default:

@@ -99,12 +99,13 @@ static int memheap_dmabuf_mmap(struct dma_buf *dmabuf,
 	struct memheap_buffer *buf = dmabuf->priv;
 	unsigned long len = vma->vm_end - vma->vm_start;
 	u64 start = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	int err;
 
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
 	if (start >= buf->size || len > buf->size - start)
 		return -EINVAL;
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	err = memheap_mmap_flags(vma);
+	if (err)
+		return err;
 	vma->vm_page_prot = memheap_buffer_pgprot(buf, vma->vm_page_prot);
 	return remap_pfn_range(vma, vma->vm_start,
 			       PHYS_PFN(buf->region->phys + buf->offset + start),
@@ -131,20 +132,20 @@ static const struct dma_buf_ops memheap_dmabuf_ops = {
 };
 
 /**
- * memheap_dmabuf_export() - export a buffer as a dma-buf file descriptor.
+ * memheap_dmabuf_export() - export a buffer as a dma-buf.
  * @buf:   the buffer; the caller's reference is not consumed.
- * @flags: O_CLOEXEC and/or O_RDWR.
+ * @flags: O_RDWR for a writable dma-buf (O_CLOEXEC is the caller's).
  *
- * Return: the new fd, or a negative errno.
+ * The dma-buf is not installed in any file table: the caller does that
+ * once nothing can fail any more, or drops it with dma_buf_put().
+ *
+ * Return: the dma-buf (holding its own buffer reference), or an ERR_PTR.
  */
-int memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags)
+struct dma_buf *memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp);
 	struct dma_buf *dmabuf;
-	int fd;
 
-	if (flags & ~(O_CLOEXEC | O_RDWR))
-		return -EINVAL;
 	exp.ops = &memheap_dmabuf_ops;
 	exp.size = buf->size;
 	exp.flags = flags & O_RDWR;	/* read-only without O_RDWR */
@@ -155,12 +156,8 @@ int memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags)
 	if (IS_ERR(dmabuf)) {
 		atomic_dec(&buf->exports);
 		memheap_buffer_put(buf);
-		return PTR_ERR(dmabuf);
 	}
-	fd = dma_buf_fd(dmabuf, flags & O_CLOEXEC);
-	if (fd < 0)
-		dma_buf_put(dmabuf);	/* release drops the buffer reference */
-	return fd;
+	return dmabuf;
 }
 
 MODULE_IMPORT_NS(DMA_BUF);

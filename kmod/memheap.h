@@ -28,6 +28,8 @@
 
 #include "pool.h"
 
+struct dma_buf;
+
 #define MEMHEAP_MAX_REGIONS	32
 #define MEMHEAP_HANDLE_MAX	((u32)INT_MAX)	/* handle << 32 fits loff_t */
 
@@ -211,6 +213,7 @@ void memheap_buffer_get(struct memheap_buffer *buf);
 void memheap_buffer_put(struct memheap_buffer *buf);
 u64 memheap_buffer_dev_addr(struct memheap_buffer *buf);
 pgprot_t memheap_buffer_pgprot(struct memheap_buffer *buf, pgprot_t prot);
+int memheap_mmap_flags(struct vm_area_struct *vma);
 int memheap_buffer_mmap(struct memheap_file *f, struct vm_area_struct *vma);
 
 /* handles.c (callers hold the file's lock) */
@@ -229,7 +232,7 @@ int memheap_handles_walk(struct memheap_handles *t,
 			 void *ctx);
 
 /* dmabuf.c */
-int memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags);
+struct dma_buf *memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags);
 
 /* device.c */
 int memheap_device_register(struct device *parent);

@@ -418,23 +418,23 @@ static void event_send(struct sk_buff *skb, void *hdr)
 }
 
 /**
- * memheap_event_alloc_failed() - multicast MEMHEAP_CMD_EVENT_ALLOC_FAILED.
- * @req: the request that failed, from the current process.
+ * memheap_event_alloc_failed() - multicast MEMHEAP_CMD_EVENT_ALLOC_FAILED,
+ * once per failed request.
+ * @req: the request that failed, as the caller made it.
+ *
+ * Any user may join the events group, so no event names a process (no
+ * pid, no command name): who holds what is USAGE_GET, which is admin-only.
  */
 void memheap_event_alloc_failed(const struct memheap_alloc *req)
 {
-	char comm[TASK_COMM_LEN];
 	struct sk_buff *skb;
 	void *hdr;
 
 	skb = event_new(MEMHEAP_CMD_EVENT_ALLOC_FAILED, &hdr);
 	if (!skb)
 		return;
-	get_task_comm(comm, current);
 	if (nla_put_u64_64bit(skb, MEMHEAP_A_SIZE, req->size, MEMHEAP_A_PAD) ||
 	    nla_put_u32(skb, MEMHEAP_A_CAPS, req->caps) ||
-	    nla_put_u32(skb, MEMHEAP_A_PID, task_tgid_nr(current)) ||
-	    nla_put_string(skb, MEMHEAP_A_COMM, comm) ||
 	    ((req->flags & MEMHEAP_ALLOC_REGION) &&
 	     nla_put_u32(skb, MEMHEAP_A_REGION_INDEX, req->region))) {
 		nlmsg_free(skb);

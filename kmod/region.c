@@ -188,6 +188,18 @@ static int alloc_self(struct device *dev, struct memheap_region *r)
 		       s->name, s->size);
 		return -ENOMEM;
 	}
+	/*
+	 * The pages come mapped for the device: like every mapping, its
+	 * address is checked before use (DMA-API debugging tracks that).
+	 */
+	if (dma_mapping_error(dev, r->dma_addr)) {
+		pr_err("memheap: %s: no device address for %#llx bytes\n",
+		       s->name, s->size);
+		dma_free_pages(dev, s->size, r->self_pages, r->dma_addr,
+			       DMA_BIDIRECTIONAL);
+		r->self_pages = NULL;
+		return -ENOMEM;
+	}
 	r->phys = page_to_phys(r->self_pages);
 	r->vaddr = page_address(r->self_pages);
 	r->linear = true;

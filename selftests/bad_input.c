@@ -286,6 +286,8 @@ TEST_F(bad, bad_pointers)
 	void *unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	size_t i;
 
+	int fds = mh_count_fds();
+
 	ASSERT_NE(MAP_FAILED, unmapped);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		EXPECT_EQ(-EFAULT, mh_ioctl(self->c.fd, cmd_sized(cmds[i].nr, cmds[i].size),
@@ -293,7 +295,89 @@ TEST_F(bad, bad_pointers)
 		EXPECT_EQ(-EFAULT, mh_ioctl(self->c.fd, cmd_sized(cmds[i].nr, cmds[i].size),
 					    unmapped)) TH_LOG("%s", cmds[i].name);
 	}
+	EXPECT_EQ(fds, mh_count_fds());
 	munmap(unmapped, 4096);
+}
+
+/* Every region's allocation and failure counters (zero past the last). */
+static int alloc_history(int fd, uint64_t *allocs, uint64_t *failures)
+{
+	struct memheap_region_info ri;
+	uint32_t i, n = mh_nr_regions(fd);
+
+	memset(allocs, 0, MH_MAX_REGIONS * sizeof(*allocs));
+	memset(failures, 0, MH_MAX_REGIONS * sizeof(*failures));
+	for (i = 0; i < n && i < MH_MAX_REGIONS; i++) {
+		if (mh_region(fd, i, &ri))
+			return -1;
+		allocs[i] = ri.allocs;
+		failures[i] = ri.failures;
+	}
+	return 0;
+}
+
+/*
+ * An argument the kernel can read but not write back: commands that only
+ * read it work; every command with a result fails with EFAULT and leaves
+ * nothing behind (ALLOC: no buffer, no charge, not even an allocation in
+ * the region counters; EXPORT: no descriptor, no dma-buf).  The teardown
+ * proves every counter and the buffer unchanged; a normal call works
+ * afterwards.
+ */
+TEST_F(bad, read_only_argument)
+{
+	uint64_t allocs_before[MH_MAX_REGIONS], failures_before[MH_MAX_REGIONS];
+	uint64_t allocs_after[MH_MAX_REGIONS], failures_after[MH_MAX_REGIONS];
+	long page = mh_page_size();
+	uint64_t fresh = 0;
+	struct memheap_buffer_info bi;
+	struct memheap_info info;
+	uint8_t *arg;
+	int fds;
+	size_t i;
+
+	arg = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, arg);
+	fds = mh_count_fds();
+	ASSERT_LT(0, fds);
+	ASSERT_EQ(0, alloc_history(self->c.fd, allocs_before, failures_before));
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		bool reads_only = cmds[i].nr == 0x03 || cmds[i].nr == 0x05; /* FREE, SYNC */
+
+		ASSERT_EQ(0, mprotect(arg, page, PROT_READ | PROT_WRITE));
+		cmds[i].prepare(&self->c, arg);
+		ASSERT_EQ(0, mprotect(arg, page, PROT_READ));
+		EXPECT_EQ(reads_only ? 0 : -EFAULT, call(&cmds[i], &self->c, arg, cmds[i].size)) {
+			TH_LOG("%s", cmds[i].name);
+		}
+		EXPECT_EQ(fds, mh_count_fds()) TH_LOG("%s left a descriptor", cmds[i].name);
+		ASSERT_EQ(0, mh_info(self->c.fd, &info));
+		EXPECT_EQ(1, info.file_buffers) TH_LOG("%s", cmds[i].name);
+		EXPECT_EQ(self->c.size, info.file_used) TH_LOG("%s", cmds[i].name);
+		ASSERT_EQ(0, mh_buffer(self->c.fd, self->c.handle, &bi));
+		EXPECT_EQ(0, bi.flags & MEMHEAP_BUFFER_EXPORTED) TH_LOG("%s", cmds[i].name);
+	}
+	/*
+	 * Not even the history moved: ALLOC found the argument unwritable
+	 * before allocating.  The one allocation counted is the fresh buffer
+	 * FREE's preparation took.
+	 */
+	ASSERT_EQ(0, alloc_history(self->c.fd, allocs_after, failures_after));
+	for (i = 0; i < MH_MAX_REGIONS; i++) {
+		EXPECT_EQ(failures_before[i], failures_after[i]) TH_LOG("region %zu", i);
+		fresh += allocs_after[i] - allocs_before[i];
+	}
+	EXPECT_EQ(1, fresh) TH_LOG("allocations: FREE's one fresh buffer only");
+	/* The same calls with a writable argument work. */
+	ASSERT_EQ(0, mprotect(arg, page, PROT_READ | PROT_WRITE));
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		cmds[i].prepare(&self->c, arg);
+		EXPECT_EQ(0, call(&cmds[i], &self->c, arg, cmds[i].size)) {
+			TH_LOG("%s", cmds[i].name);
+		}
+	}
+	EXPECT_EQ(fds, mh_count_fds());
+	munmap(arg, page);
 }
 
 /* Random bytes: a clean error (never success, never EFAULT), no effect. */

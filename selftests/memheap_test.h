@@ -9,6 +9,7 @@
 #ifndef MEMHEAP_TEST_H
 #define MEMHEAP_TEST_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -258,6 +259,22 @@ static inline int mh_write_file(const char *path, const char *text)
 }
 
 #define MH_PARAM_DIR "/sys/module/memheap/parameters/"
+
+/* Open descriptors of this process (to prove a call left none behind). */
+static inline int mh_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own descriptor */
+}
 
 /*
  * Every test program needs the device, root (the device is 0600 and some

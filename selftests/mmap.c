@@ -3,7 +3,9 @@
  * mmap() rules from the uapi header: a mapping must be MAP_SHARED, start
  * at a page inside one of this file's buffers and stay inside that
  * buffer's window; pages past the buffer's end raise SIGBUS; mappings
- * cannot grow and are not dumped.
+ * cannot grow and are not dumped.  Buffers are data: no mapping of the
+ * device or of a dma-buf is ever executable, in any mapping mode.  Files
+ * and dma-bufs opened read-only map read-only, for good.
  */
 #include <setjmp.h>
 #include <stdlib.h>
@@ -253,6 +255,9 @@ TEST_F(map, vma_flags)
 			EXPECT_NE(NULL, strstr(line, " de")) TH_LOG("%s", line);
 			EXPECT_NE(NULL, strstr(line, " dd")) TH_LOG("%s", line);
 			EXPECT_NE(NULL, strstr(line, " sh")) TH_LOG("%s", line);
+			/* never executable, and mprotect() cannot make it so */
+			EXPECT_EQ(NULL, strstr(line, " ex")) TH_LOG("%s", line);
+			EXPECT_EQ(NULL, strstr(line, " me")) TH_LOG("%s", line);
 			break;
 		}
 	}
@@ -276,6 +281,217 @@ TEST_F(map, mappings_share_memory)
 	EXPECT_EQ(len, mh_verify(q, len, 21));
 	munmap(p, len);
 	munmap(q, len);
+}
+
+/* The VmFlags line of the mapping at @p, or "" (then the test fails). */
+static void vm_flags_of(const void *p, char *out, size_t len)
+{
+	char line[512], want[64];
+	bool in_vma = false;
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			in_vma = true;
+		else if (in_vma && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, len, "%s", line);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static bool has_flag(const char *vmflags, const char *flag)
+{
+	char want[8];
+
+	snprintf(want, sizeof(want), " %s", flag);
+	return strstr(vmflags, want) != NULL;
+}
+
+static int export_buf(int fd, uint32_t handle, uint32_t flags, int *dmabuf)
+{
+	struct memheap_export e = { .handle = handle, .flags = flags };
+	int ret = mh_ioctl(fd, MEMHEAP_IOC_EXPORT, &e);
+
+	*dmabuf = ret ? -1 : e.fd;
+	return ret;
+}
+
+/*
+ * Every way to ask for an executable mapping of @fd at @off fails: at
+ * mmap() (EPERM, whatever else is asked) and by mprotect() of a mapping
+ * that was made without PROT_EXEC (EACCES: VM_MAYEXEC is gone).
+ */
+static void expect_never_exec(struct __test_metadata *_metadata, int fd, uint64_t off,
+			      size_t len, bool writable, const char *what)
+{
+	static const int exec_prots[] = {
+		PROT_EXEC, PROT_READ | PROT_EXEC, PROT_READ | PROT_WRITE | PROT_EXEC,
+	};
+	int rw = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+	char flags[512];
+	size_t i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(exec_prots); i++) {
+		if ((exec_prots[i] & PROT_WRITE) && !writable)
+			continue;
+		errno = 0;
+		p = try_map(fd, len, exec_prots[i], MAP_SHARED, off);
+		EXPECT_EQ(NULL, p) TH_LOG("%s: prot %#x mapped", what, exec_prots[i]);
+		EXPECT_EQ(EPERM, errno) TH_LOG("%s: prot %#x", what, exec_prots[i]);
+		if (p)
+			munmap(p, len);
+	}
+	p = try_map(fd, len, rw, MAP_SHARED, off);
+	ASSERT_NE(NULL, p) TH_LOG("%s: plain mapping: %s", what, strerror(errno));
+	vm_flags_of(p, flags, sizeof(flags));
+	EXPECT_NE('\0', flags[0]) TH_LOG("%s: no smaps entry", what);
+	EXPECT_FALSE(has_flag(flags, "ex")) TH_LOG("%s: %s", what, flags);
+	EXPECT_FALSE(has_flag(flags, "me")) TH_LOG("%s: %s", what, flags);
+	for (i = 0; i < ARRAY_SIZE(exec_prots); i++) {
+		if ((exec_prots[i] & PROT_WRITE) && !writable)
+			continue;
+		errno = 0;
+		EXPECT_EQ(-1, mprotect(p, len, exec_prots[i])) {
+			TH_LOG("%s: mprotect(%#x) succeeded", what, exec_prots[i]);
+		}
+		EXPECT_EQ(EACCES, errno) TH_LOG("%s: mprotect(%#x)", what, exec_prots[i]);
+	}
+	/* the mapping is untouched and still works */
+	vm_flags_of(p, flags, sizeof(flags));
+	EXPECT_FALSE(has_flag(flags, "ex")) TH_LOG("%s: %s", what, flags);
+	EXPECT_EQ(0, mprotect(p, len, rw));
+	munmap(p, len);
+}
+
+/*
+ * No buffer of any region, in any mapping mode, maps executable: neither
+ * through the device nor through a dma-buf.
+ */
+TEST_F(map, exec_refused_every_region_and_mode)
+{
+	static const uint32_t modes[] = {
+		MEMHEAP_MAP_CACHED, MEMHEAP_MAP_UNCACHED, MEMHEAP_MAP_WC,
+	};
+	uint32_t r, n = mh_nr_regions(self->fd);
+	struct memheap_alloc a;
+	char what[96];
+	size_t m;
+	int dmabuf;
+
+	ASSERT_LT(0, n);
+	for (r = 0; r < n; r++) {
+		for (m = 0; m < ARRAY_SIZE(modes); m++) {
+			ASSERT_EQ(0, mh_alloc(self->fd, self->page, 0, r, modes[m], &a)) {
+				TH_LOG("region %u mode %u", r, modes[m]);
+			}
+			snprintf(what, sizeof(what), "device, region %u mode %u", r, modes[m]);
+			expect_never_exec(_metadata, self->fd, a.mmap_offset, self->page, true,
+					  what);
+			ASSERT_EQ(0, export_buf(self->fd, a.handle, O_RDWR | O_CLOEXEC, &dmabuf));
+			snprintf(what, sizeof(what), "dma-buf, region %u mode %u", r, modes[m]);
+			expect_never_exec(_metadata, dmabuf, 0, self->page, true, what);
+			close(dmabuf);
+			ASSERT_EQ(0, export_buf(self->fd, a.handle, O_CLOEXEC, &dmabuf));
+			snprintf(what, sizeof(what), "read-only dma-buf, region %u mode %u", r,
+				 modes[m]);
+			expect_never_exec(_metadata, dmabuf, 0, self->page, false, what);
+			close(dmabuf);
+			EXPECT_EQ(0, mh_free(self->fd, a.handle));
+		}
+	}
+}
+
+/*
+ * A read-only mapping stays read-only: mmap(PROT_WRITE) and
+ * mprotect(PROT_WRITE) both fail with EACCES; reading works.
+ */
+static void expect_read_only(struct __test_metadata *_metadata, int fd, uint64_t off,
+			     size_t len, uint32_t seed, const char *what)
+{
+	char flags[512];
+	uint8_t *p;
+
+	p = try_map(fd, len, PROT_READ, MAP_SHARED, off);
+	ASSERT_NE(NULL, p) TH_LOG("%s: read-only shared mapping: %s", what, strerror(errno));
+	if (seed) {
+		EXPECT_EQ(len, mh_verify(p, len, seed)) TH_LOG("%s", what);
+	} else {
+		EXPECT_EQ(len, mh_first_nonzero(p, len)) TH_LOG("%s", what);
+	}
+	vm_flags_of(p, flags, sizeof(flags));
+	EXPECT_TRUE(has_flag(flags, "ms")) TH_LOG("%s: %s", what, flags);
+	EXPECT_FALSE(has_flag(flags, "mw")) TH_LOG("%s: %s", what, flags);
+	errno = 0;
+	EXPECT_EQ(-1, mprotect(p, len, PROT_READ | PROT_WRITE)) TH_LOG("%s", what);
+	EXPECT_EQ(EACCES, errno) TH_LOG("%s: mprotect(PROT_WRITE)", what);
+	munmap(p, len);
+	errno = 0;
+	EXPECT_EQ(NULL, try_map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, off)) {
+		TH_LOG("%s: writable mapping of a read-only file", what);
+	}
+	EXPECT_EQ(EACCES, errno) TH_LOG("%s: mmap(PROT_WRITE)", what);
+}
+
+/* A dma-buf exported without O_RDWR maps read-only and shows the data. */
+TEST_F(map, read_only_dmabuf_maps_read_only)
+{
+	size_t len = PAGES * self->page;
+	uint8_t *w;
+	int dmabuf;
+
+	w = try_map(self->fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->a.mmap_offset);
+	ASSERT_NE(NULL, w);
+	mh_fill(w, len, 41);
+	ASSERT_EQ(0, export_buf(self->fd, self->a.handle, O_CLOEXEC, &dmabuf));
+	expect_read_only(_metadata, dmabuf, 0, len, 41, "read-only dma-buf");
+	/* the reader's view follows the writer's */
+	mh_fill(w, len, 42);
+	expect_read_only(_metadata, dmabuf, 0, len, 42, "read-only dma-buf");
+	close(dmabuf);
+	munmap(w, len);
+}
+
+/*
+ * /dev/memheap opened O_RDONLY: its buffers map read-only (a viewer), never
+ * writable, and it cannot export a writable dma-buf either.
+ */
+TEST(read_only_device_file)
+{
+	struct memheap_buffer_info bi;
+	struct memheap_export e;
+	struct memheap_alloc a;
+	long page = mh_page_size();
+	int fd, dmabuf, before;
+
+	fd = open(MEMHEAP_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mh_alloc(fd, PAGES * page, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	/* new buffers read as zero: seed 0 checks that */
+	expect_read_only(_metadata, fd, a.mmap_offset, PAGES * page, 0, "O_RDONLY device");
+	/* a partial mapping from the second page, too */
+	expect_read_only(_metadata, fd, a.mmap_offset + page, page, 0, "O_RDONLY device");
+
+	before = mh_count_fds();
+	memset(&e, 0, sizeof(e));
+	e.handle = a.handle;
+	e.flags = O_RDWR | O_CLOEXEC;
+	EXPECT_EQ(-EACCES, mh_ioctl(fd, MEMHEAP_IOC_EXPORT, &e));
+	EXPECT_EQ(before, mh_count_fds());
+	ASSERT_EQ(0, mh_buffer(fd, a.handle, &bi));
+	EXPECT_EQ(0, bi.flags & MEMHEAP_BUFFER_EXPORTED);
+	ASSERT_EQ(0, export_buf(fd, a.handle, O_CLOEXEC, &dmabuf));
+	expect_read_only(_metadata, dmabuf, 0, PAGES * page, 0, "its read-only dma-buf");
+	close(dmabuf);
+	EXPECT_EQ(0, mh_free(fd, a.handle));
+	close(fd);
 }
 
 MEMHEAP_TEST_MAIN

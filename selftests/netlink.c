@@ -3,8 +3,10 @@
  * The "memheap" generic netlink family: region dumps agree with the ioctl
  * view, per-process usage, extents, the events group (allocation failed,
  * low watermark), admin-only data refused to unprivileged callers, and
- * extack messages on errors.
+ * extack messages on errors.  Events go to any listener, so they name no
+ * process; a failed request sends exactly one, with what was asked.
  */
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -513,11 +515,11 @@ static void expect_alloc_failed(struct __test_metadata *_metadata, struct mh_gen
 	}
 	ASSERT_NE(NULL, rep.tb[MEMHEAP_A_SIZE]);
 	ASSERT_NE(NULL, rep.tb[MEMHEAP_A_CAPS]);
-	ASSERT_NE(NULL, rep.tb[MEMHEAP_A_PID]);
-	ASSERT_NE(NULL, rep.tb[MEMHEAP_A_COMM]);
+	/* anyone may listen: events name no process */
+	EXPECT_EQ(NULL, rep.tb[MEMHEAP_A_PID]);
+	EXPECT_EQ(NULL, rep.tb[MEMHEAP_A_COMM]);
 	EXPECT_EQ(size, mh_nla_u64(rep.tb[MEMHEAP_A_SIZE]));
 	EXPECT_EQ(caps, mh_nla_u32(rep.tb[MEMHEAP_A_CAPS]));
-	EXPECT_EQ((uint32_t)getpid(), mh_nla_u32(rep.tb[MEMHEAP_A_PID]));
 	if (region < 0) {
 		EXPECT_EQ(NULL, rep.tb[MEMHEAP_A_REGION_INDEX]);
 	} else {
@@ -653,6 +655,212 @@ TEST_F(events, low_watermark_once_per_crossing)
 		ASSERT_EQ(0, mh_free(self->fd, small.handle));
 		ASSERT_EQ(0, mh_free(self->fd, big.handle));
 	}
+}
+
+/*
+ * What a drain of the events socket found: allocation-failed events of the
+ * two marker sizes (a request's, then an end marker's), in order, and
+ * whether any memheap event named a process.
+ */
+struct drained {
+	int request;		/* events with the request's size */
+	int end;		/* events with the end marker's size */
+	int request_after_end;
+	int named_process;
+	uint32_t caps;		/* of the last request event */
+	bool region_attr;	/* it had a region index */
+};
+
+/*
+ * Read every queued event without waiting: events are queued before the
+ * ioctl that sends them returns, so after the end marker's request the
+ * queue holds everything this test caused.
+ */
+static int drain(struct mh_genl *g, char *buf, size_t len, uint64_t request,
+		 uint64_t end, struct drained *d)
+{
+	struct mh_genl_reply rep;
+	uint64_t size;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	while ((ret = mh_genl_next_event(g, 0, buf, len, &rep)) == 1) {
+		if (rep.tb[MEMHEAP_A_PID] || rep.tb[MEMHEAP_A_COMM])
+			d->named_process++;
+		if (rep.cmd != MEMHEAP_CMD_EVENT_ALLOC_FAILED || !rep.tb[MEMHEAP_A_SIZE])
+			continue;
+		size = mh_nla_u64(rep.tb[MEMHEAP_A_SIZE]);
+		if (size == request) {
+			d->request++;
+			if (d->end)
+				d->request_after_end++;
+			d->caps = rep.tb[MEMHEAP_A_CAPS] ? mh_nla_u32(rep.tb[MEMHEAP_A_CAPS]) : ~0U;
+			d->region_attr = rep.tb[MEMHEAP_A_REGION_INDEX] != NULL;
+		} else if (size == end) {
+			d->end++;
+		}
+	}
+	return ret;
+}
+
+/*
+ * A capability that at least two regions have (a request for it is tried
+ * in each), and a size no region can hold but that is tried everywhere
+ * (within a buffer's window); -1 when fewer than two regions share one.
+ */
+static int shared_caps(int fd, uint32_t *caps, uint64_t *too_big, int *matching)
+{
+	struct memheap_region_info ri;
+	uint32_t i, n = mh_nr_regions(fd), bit;
+	int count;
+
+	*too_big = 0;
+	for (i = 0; i < n; i++) {
+		if (mh_region(fd, i, &ri))
+			return -1;
+		if (ri.size > *too_big)
+			*too_big = ri.size;
+	}
+	*too_big += (uint64_t)mh_page_size();
+	for (bit = 0; (1U << bit) & MEMHEAP_CAPS_ALL; bit++) {
+		count = 0;
+		for (i = 0; i < n; i++)
+			if (!mh_region(fd, i, &ri) && (ri.caps & (1U << bit)))
+				count++;
+		if (count >= 2) {
+			*caps = 1U << bit;
+			*matching = count;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * One failed request, tried in several regions, sends exactly one event
+ * with the request's size and caps (not one per region, not a region's
+ * caps); each region tried counts one failure.
+ */
+TEST_F(events, one_event_per_failed_request)
+{
+	uint64_t page = (uint64_t)mh_page_size(), size, end;
+	struct memheap_region_info before[MH_MAX_REGIONS], after;
+	uint32_t caps = 0, i, n = mh_nr_regions(self->fd);
+	struct memheap_alloc a;
+	struct drained d;
+	int matching = 0;
+
+	if (shared_caps(self->fd, &caps, &size, &matching))
+		SKIP(return, "no capability shared by two regions");
+	ASSERT_GE(1ULL << MEMHEAP_MMAP_WINDOW_SHIFT, size + 2 * page);
+	end = size + page;
+	/* no file limit: the regions must be what refuses */
+	ASSERT_EQ(0, mh_write_file(MH_PARAM_DIR "file_limit", "0"));
+	ASSERT_GE(MH_MAX_REGIONS, (int)n);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, mh_region(self->fd, i, &before[i]));
+	/* queued events from earlier tests are not ours: the markers tell */
+	EXPECT_EQ(-ENOMEM, mh_alloc(self->fd, size, caps, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	EXPECT_EQ(-ENOMEM, mh_alloc(self->fd, end, caps, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	ASSERT_EQ(0, drain(&self->sub, self->buf, sizeof(self->buf), size, end, &d));
+	EXPECT_EQ(1, d.request) TH_LOG("caps %#x matched %d regions", caps, matching);
+	EXPECT_EQ(1, d.end);
+	EXPECT_EQ(0, d.request_after_end);
+	EXPECT_EQ(caps, d.caps);
+	EXPECT_FALSE(d.region_attr);
+	EXPECT_EQ(0, d.named_process);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, mh_region(self->fd, i, &after));
+		EXPECT_EQ(before[i].failures + ((before[i].caps & caps) ? 2 : 0),
+			  after.failures) TH_LOG("region %s", after.name);
+	}
+}
+
+/* Child of events_for_everyone_name_no_process: exit codes say what failed. */
+static int unprivileged_listener(int ready_fd, int go_fd, uint64_t size, uint64_t end,
+				 uint32_t caps)
+{
+	static char buf[8192];
+	struct mh_genl g;
+	struct drained d;
+	char c = 'r';
+
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+		return 10;
+	if (geteuid() != NOBODY || setuid(0) == 0)
+		return 11;	/* privileges not really dropped */
+	if (mh_genl_open(&g))
+		return 12;
+	if (mh_genl_subscribe(&g))
+		return 13;	/* the rule: anyone may listen */
+	if (write(ready_fd, &c, 1) != 1 || read(go_fd, &c, 1) != 1)
+		return 14;
+	if (drain(&g, buf, sizeof(buf), size, end, &d))
+		return 15;
+	if (d.request != 1 || d.end != 1)
+		return 16;	/* another process's failure, seen once */
+	if (d.caps != caps)
+		return 17;
+	if (d.named_process)
+		return 18;	/* ... without naming that process */
+	mh_genl_close(&g);
+	return 0;
+}
+
+/*
+ * The events rule, from both sides: a privileged and an unprivileged
+ * listener both get another process's failure with the request's size
+ * and caps, and neither message names the process (no pid, no command).
+ */
+TEST(events_for_everyone_name_no_process)
+{
+	uint64_t page = (uint64_t)mh_page_size(), size = 0, end;
+	int ready[2], go[2], status, fd, matching;
+	char buf[8192], c = 'g';
+	struct memheap_alloc a;
+	uint32_t caps = MEMHEAP_CAP_DEFAULT;
+	struct mh_genl g;
+	struct drained d;
+	pid_t pid;
+
+	fd = mh_open();
+	ASSERT_LE(0, fd);
+	if (shared_caps(fd, &caps, &size, &matching))
+		caps = MEMHEAP_CAP_DEFAULT;
+	/* one more page than the other test's sizes: its own markers */
+	size += 2 * page;
+	end = size + page;
+	ASSERT_EQ(0, genl_open_or_fail(_metadata, &g));
+	ASSERT_EQ(0, mh_genl_subscribe(&g));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		_exit(unprivileged_listener(ready[1], go[0], size, end, caps));
+	}
+	close(ready[1]);
+	close(go[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1)) TH_LOG("the child never subscribed");
+	EXPECT_EQ(-ENOMEM, mh_alloc(fd, size, caps, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	EXPECT_EQ(-ENOMEM, mh_alloc(fd, end, caps, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	c = 'g';
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("unprivileged listener: check %d failed",
+						 WEXITSTATUS(status));
+	ASSERT_EQ(0, drain(&g, buf, sizeof(buf), size, end, &d));
+	EXPECT_EQ(1, d.request);
+	EXPECT_EQ(1, d.end);
+	EXPECT_EQ(caps, d.caps);
+	EXPECT_EQ(0, d.named_process);
+	close(ready[0]);
+	close(go[1]);
+	mh_genl_close(&g);
+	close(fd);
 }
 
 MEMHEAP_TEST_MAIN

@@ -58,13 +58,19 @@ check "sysfs module directory removed" test ! -e /sys/module/memheap
 check "no splat" no_splat
 t_end
 
+# The unload path frees self-backed regions (dma_alloc_pages memory): with
+# DMA-API debugging an unchecked mapping is reported there.
 t_begin "reload_after_use"
 mark reload
 if [ -x /usr/sbin/memheap-load ]; then
 	check "memheap-load" /usr/sbin/memheap-load
+	check "a self-backed region is loaded" eval \
+		'"$MHTOOL" regions | grep -q " self [0-9]*\$"'
 	check "ALLOC works" test "$("$MHTOOL" alloc 8192 8bit)" = ok
+	check "ALLOC in a DMA region works" test "$("$MHTOOL" alloc 8192 dma)" = ok
 	check "rmmod succeeds" rmmod memheap
 	check "no splat" no_splat
+	check "no DMA-API report" eval '! since_mark | grep -q "DMA-API"'
 	t_end
 else
 	t_skip "reload_after_use" "no memheap-load"

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* memshow monitor: print allocation failures and low-watermark crossings. */
+/*
+ * memshow monitor: print allocation failures and low-watermark crossings.
+ * Events go to every listener, so they name no process: a failure shows
+ * what was asked (size, caps, region), not who asked.
+ */
 #include <time.h>
 
 #include "memshow.h"
@@ -25,19 +29,15 @@ static int print_event(uint8_t cmd, struct nlattr **a, void *ctx)
 			       (unsigned long long)memshow_u64(a, MEMHEAP_A_SIZE));
 			memshow_json_str(stdout, memshow_caps_str(memshow_u32(a, MEMHEAP_A_CAPS),
 								  caps, sizeof(caps)));
-			printf(",\"pid\":%u,\"comm\":", memshow_u32(a, MEMHEAP_A_PID));
-			memshow_json_str(stdout, memshow_str(a, MEMHEAP_A_COMM));
 			if (a[MEMHEAP_A_REGION_INDEX])
 				printf(",\"region\":%u", memshow_u32(a, MEMHEAP_A_REGION_INDEX));
 			printf("}\n");
 		} else {
-			printf("%s alloc-failed size=%s caps=%s pid=%u comm=%s",
+			printf("%s alloc-failed size=%s caps=%s",
 			       ts, memshow_size_str(memshow_u64(a, MEMHEAP_A_SIZE),
 						    o->bytes, b[0], sizeof(b[0])),
 			       memshow_caps_str(memshow_u32(a, MEMHEAP_A_CAPS), caps,
-						sizeof(caps)),
-			       memshow_u32(a, MEMHEAP_A_PID),
-			       memshow_str(a, MEMHEAP_A_COMM));
+						sizeof(caps)));
 			if (a[MEMHEAP_A_REGION_INDEX])
 				printf(" region=%u", memshow_u32(a, MEMHEAP_A_REGION_INDEX));
 			printf("\n");

@@ -153,8 +153,10 @@ struct memheap_region_info {
  *
  * Regions are tried in index order.  The new buffer reads as zero.
  * Errors: -EINVAL (bad field), -ENOMEM (no region can hold it, or the
- * per-file limit would be exceeded; an allocation-failed event is sent),
- * -ENODEV (no region has @caps).
+ * per-file limit would be exceeded; one allocation-failed event is sent
+ * for the request, with its @size and @caps), -ENODEV (no region has
+ * @caps), -EFAULT (the result cannot be written back: the allocation is
+ * undone).
  */
 struct memheap_alloc {
 	__u64 size;
@@ -247,12 +249,16 @@ struct memheap_sync {
 /**
  * struct memheap_export - MEMHEAP_IOC_EXPORT: share a buffer as a dma-buf.
  * @handle:   in: handle on this file.
- * @flags:    in: O_CLOEXEC and/or O_RDWR (others: -EINVAL).
+ * @flags:    in: O_CLOEXEC and/or O_RDWR (others: -EINVAL).  Without
+ *            O_RDWR the dma-buf is read-only (it maps PROT_READ only, for
+ *            good).  A file opened read-only may not ask for O_RDWR
+ *            (-EACCES).
  * @fd:       out: the dma-buf file descriptor.
  * @reserved: must be zero.
  *
- * The dma-buf keeps the memory alive after MEMHEAP_IOC_FREE and after this
- * file is closed.
+ * The descriptor is installed only once the result is written back: on
+ * -EFAULT no descriptor and no dma-buf remain.  The dma-buf keeps the
+ * memory alive after MEMHEAP_IOC_FREE and after this file is closed.
  */
 struct memheap_export {
 	__u32 handle;
@@ -307,6 +313,12 @@ struct memheap_check {
  * SIGBUS when touched.  The mapping cannot grow (mremap fails), is not
  * dumped in core files, and keeps the buffer alive after MEMHEAP_IOC_FREE
  * and close().  The mapping mode is the buffer's.
+ *
+ * Buffers are data: PROT_EXEC is refused (-EPERM) in every mapping mode,
+ * here and in dma-buf mmaps, and mprotect() cannot add it (-EACCES).  A
+ * file opened read-only (/dev/memheap or a dma-buf exported without
+ * O_RDWR) maps with PROT_READ and MAP_SHARED; such a mapping never becomes
+ * writable (PROT_WRITE: -EACCES from mmap() and mprotect()).
  */
 #define MEMHEAP_MMAP_WINDOW_SHIFT	32
 
@@ -329,13 +341,19 @@ struct memheap_check {
  *	MEMHEAP_A_EXTENT per extent, several per message.  Needs
  *	CAP_NET_ADMIN.
  * @MEMHEAP_CMD_EVENT_ALLOC_FAILED: multicast on "events": an allocation
- *	failed.  MEMHEAP_A_SIZE, MEMHEAP_A_CAPS, MEMHEAP_A_PID,
- *	MEMHEAP_A_COMM, and MEMHEAP_A_REGION_INDEX when one was asked for.
+ *	request failed with -ENOMEM; one event per request, however many
+ *	regions it tried.  MEMHEAP_A_SIZE and MEMHEAP_A_CAPS as requested
+ *	(caps 0 = DEFAULT), and MEMHEAP_A_REGION_INDEX when the request
+ *	named a region.
  * @MEMHEAP_CMD_EVENT_LOW_WATERMARK: multicast on "events": a region's free
  *	bytes fell below its low watermark (sent once per crossing; re-armed
  *	when free rises above it again).  MEMHEAP_A_REGION_INDEX,
  *	MEMHEAP_A_REGION_NAME, MEMHEAP_A_REGION_FREE,
  *	MEMHEAP_A_REGION_LOW_WATERMARK.
+ *
+ * Any user may join "events", so no event names a process (no
+ * MEMHEAP_A_PID, no MEMHEAP_A_COMM): data about processes is
+ * MEMHEAP_CMD_USAGE_GET, admin-only.
  *
  * Errors carry an extack message (e.g. "unknown region").
  */
@@ -370,8 +388,8 @@ enum memheap_genl_cmd {
  * @MEMHEAP_A_REGION_LIVE: u64, buffers holding memory.
  * @MEMHEAP_A_REGION_LOW_WATERMARK: u64, free bytes below which the
  *	low-watermark event fires.
- * @MEMHEAP_A_PID: u32, thread-group id of a process.
- * @MEMHEAP_A_COMM: string, the process's command name.
+ * @MEMHEAP_A_PID: u32, thread-group id of a process (usage dumps only).
+ * @MEMHEAP_A_COMM: string, the process's command name (usage dumps only).
  * @MEMHEAP_A_BUFFERS: u64, buffers held by the process.
  * @MEMHEAP_A_BYTES: u64, bytes held by the process.
  * @MEMHEAP_A_SIZE: u64, requested size (events).
