@@ -27,16 +27,18 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CROSS_CC ?= aarch64-linux-gnu-gcc
 
 LIB_SRCS := $(sort $(shell find lib/src -name '*.c' 2>/dev/null))
-LIB_ALL_SRCS := $(LIB_SRCS) $(ENGINE_SRCS)
+# spec/: the region grammar memheap.ko compiles too (spec/region_spec.h)
+SPEC_SRCS := spec/region_spec.c
+LIB_ALL_SRCS := $(LIB_SRCS) $(ENGINE_SRCS) $(SPEC_SRCS)
 LIB_HDRS := $(shell find lib/src lib/include -name '*.h' 2>/dev/null) \
-	    $(ENGINE_HDRS) uapi/linux/memheap.h
+	    $(ENGINE_HDRS) uapi/linux/memheap.h spec/region_spec.h
 LIB_PRELOAD_SRCS := $(sort $(wildcard lib/preload/*.c))
-LIB_CPPFLAGS := -Ilib/include -Ilib/src -Iengine -Iuapi
+LIB_CPPFLAGS := -Ilib/include -Ilib/src -Iengine -Iuapi -Ispec
 LIB_TESTS := $(sort $(basename $(notdir $(wildcard lib/tests/*.c))))
 LIB_THREAD_TESTS := $(filter %_threads,$(LIB_TESTS))
 LIB_SHELL_TESTS := $(filter-out lib/tests/run.sh,$(sort $(wildcard lib/tests/*.sh)))
 LIB_EXAMPLES := $(sort $(basename $(wildcard lib/examples/*/*.c)))
-LIB_TEST_HDRS := $(wildcard lib/tests/*.h)
+LIB_TEST_HDRS := $(wildcard lib/tests/*.h) spec/cases.txt
 LIB_SAN_COMMON := -fno-omit-frame-pointer -fno-sanitize-recover=all
 LIB_ASAN_FLAGS := -fsanitize=address,undefined $(LIB_SAN_COMMON)
 LIB_TSAN_FLAGS := -fsanitize=thread $(LIB_SAN_COMMON)
