@@ -36,7 +36,7 @@ static const char * const err_text[] = {
 	[MH_SPEC_EOPT] = "unknown option",
 	[MH_SPEC_EALGO] = "more than one of firstfit, buddy",
 	[MH_SPEC_EMAP] = "more than one of cached, uncached, wc",
-	[MH_SPEC_EDMA_SPIRAM] = "dma and spiram exclude each other (DMA-capable memory is internal)",
+	[MH_SPEC_EDMA_SPIRAM] = "dma and spiram exclude each other (DMA memory is internal)",
 	[MH_SPEC_ESPIRAM_INTERNAL] = "spiram and internal exclude each other",
 };
 
