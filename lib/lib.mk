@@ -17,8 +17,11 @@
 # lib/tests/*.sh one shell test, every lib/examples/*/*.c one example program
 # (run; if NAME.expected exists beside it, its stdout must match).
 
-LIB_MAJOR := 1
-LIB_VERSION := 1.0.0
+# The one version of libmemheap and memshow: the top-level VERSION file
+# (pkg-config's Version, the soname's major, memshow -V).
+MEMHEAP_VERSION := $(shell cat VERSION)
+LIB_VERSION := $(MEMHEAP_VERSION)
+LIB_MAJOR := $(firstword $(subst ., ,$(MEMHEAP_VERSION)))
 LIB_OUT := $(BUILD)/lib
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -73,7 +76,7 @@ LIB_A := $(LIB_OUT)/libmemheap.a
 LIB_PRELOAD_SO := $(LIB_OUT)/libmemheap-malloc.so
 LIB_PC := $(LIB_OUT)/libmemheap.pc
 
-$(LIB_SO): $(call lib_objs,gcc) lib/libmemheap.map
+$(LIB_SO): $(call lib_objs,gcc) lib/libmemheap.map VERSION
 	$(CC) -shared -Wl,-soname,libmemheap.so.$(LIB_MAJOR) \
 		-Wl,--version-script=lib/libmemheap.map -Wl,-z,defs \
 		$(call lib_objs,gcc) -pthread -o $@
@@ -89,11 +92,11 @@ $(LIB_PRELOAD_SO): $(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) lib/preload/preload.
 # (PREFIX / LIBDIR / INCLUDEDIR as given then); the build copy uses the defaults.
 lib_pc_subst = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g'
-$(LIB_PC): lib/libmemheap.pc.in lib/lib.mk
+$(LIB_PC): lib/libmemheap.pc.in lib/lib.mk VERSION
 	@mkdir -p $(@D)
 	$(lib_pc_subst) $< > $@
 
-.PHONY: lib lib-tests lib-test lib-install install lib-cross
+.PHONY: lib lib-tests lib-test lib-install install lib-cross lib-uninstall uninstall
 lib: $(LIB_SO) $(LIB_A) $(LIB_PC) $(if $(LIB_PRELOAD_SRCS),$(LIB_PRELOAD_SO))
 ALL_GOALS += lib
 
@@ -147,7 +150,17 @@ lib-install: lib
 	cd lib/include && find . -name '*.h' | while read -r h; do \
 		install -D -m 0644 "$$h" "$(DESTDIR)$(INCLUDEDIR)/memheap/$$h" || exit 1; \
 	done
+	@echo "lib-install: libmemheap.so.$(LIB_MAJOR) is in $(DESTDIR)$(LIBDIR); on the target, run ldconfig (as root) so that programs find it (/usr/local/lib is on Debian's library path, but the loader's cache needs ldconfig after every install)"
 install: lib-install
+
+# Removes exactly what lib-install installed (same DESTDIR, PREFIX, LIBDIR,
+# INCLUDEDIR, PKGCONFIGDIR).
+lib-uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libmemheap.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libmemheap.so \
+		$(DESTDIR)$(LIBDIR)/libmemheap.a $(DESTDIR)$(LIBDIR)/libmemheap-malloc.so \
+		$(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/memheap
+uninstall: lib-uninstall
 
 # ---- aarch64 cross build for the QEMU guest ---------------------------------
 
