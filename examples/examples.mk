@@ -70,7 +70,7 @@ run:
 	@$(MAKE) --no-print-directory $(DEMO_PAYLOAD)/.stamp qemu-dtb qemu-initramfs \
 		>$(DEMO_BUILD_LOG) 2>&1 || { tail -n 40 $(DEMO_BUILD_LOG); \
 		echo "make run: FAIL — the build failed (whole log: $(DEMO_BUILD_LOG))"; exit 1; }
-	@$(MAKE) --no-print-directory run-qemu
+	@$(MAKE) --no-print-directory -s run-qemu
 
 # run.sh: the payload's status, 125 when the guest never finished, 126 when
 # the kernel log holds a splat.  The board's pieces are named by their goals
