@@ -7,11 +7,12 @@
 .PHONY: tools tools-aarch64 tools-test
 
 TOOLS_DIR := $(BUILD)/tools
-MEMSHOW_SRCS := $(wildcard tools/memshow/*.c)
-MEMSHOW_HDRS := tools/memshow/memshow.h uapi/linux/memheap.h
+# spec/: the grammar's words (capabilities, algorithms, mapping modes)
+MEMSHOW_SRCS := $(wildcard tools/memshow/*.c) spec/region_spec.c
+MEMSHOW_HDRS := tools/memshow/memshow.h uapi/linux/memheap.h spec/region_spec.h
 # the project's one version (VERSION, read by lib/lib.mk), and the commit
 MEMSHOW_VERSION := $(MEMHEAP_VERSION) (git $(shell git describe --always --dirty 2>/dev/null || echo unknown))
-MEMSHOW_CFLAGS := $(BASE_CFLAGS) -Iuapi -Itools/memshow
+MEMSHOW_CFLAGS := $(BASE_CFLAGS) -Iuapi -Itools/memshow -Ispec
 MEMSHOW_VERSION_FLAG := -DMEMSHOW_VERSION='"$(MEMSHOW_VERSION)"'
 MEMSHOW := $(TOOLS_DIR)/memshow
 MEMSHOW_AARCH64 := $(TOOLS_DIR)/aarch64/memshow
