@@ -85,6 +85,10 @@ selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
 # $(ST_QEMU_OUT)/<scenario>/{guest,results}.log.  Fails when either run
 # fails (a test failed, a splat in the guest log, or no end marker).
 ST_QEMU_OUT := $(ST_OUT)/qemu
+# The full scenario runs every kselftest, the shared region-spec table
+# through insmod and the whole lib suite: on a loaded 2-core machine it
+# took up to 294 s, too close to the rig's 300 s default.
+selftests-qemu: QEMU_TIMEOUT := 900
 selftests-qemu: selftests $(QEMU_DTBS) $(QEMU_INITRAMFS)
 	@rc=0; for s in full bare; do \
 		$(QEMU_RUN) $(QEMU_RUN_OPTS) --scenario $$s --payload $(ST_PAYLOAD) \
