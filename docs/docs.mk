@@ -39,6 +39,18 @@ install-man:
 	done
 install: install-man
 
+# Removes the pages and link pages install-man wrote.
+.PHONY: uninstall-man
+uninstall-man:
+	@set -e; for page in $(MAN_PAGES); do \
+		sec=$$(basename $$(dirname $$page)); \
+		rm -f $(DESTDIR)$(MANDIR)/$$sec/$$(basename $$page); \
+		for name in $$(sh docs/man/names.sh $$page); do \
+			rm -f $(DESTDIR)$(MANDIR)/$$sec/$$name.$${sec#man}; \
+		done; \
+	done
+uninstall: uninstall-man
+
 # Device-tree overlays for real board layouts.  dtc must compile each
 # without a warning; fdtoverlay must apply it to the QEMU board's tree
 # (QEMU's own virt tree, 2 address and 2 size cells like the boards'), and
@@ -66,7 +78,10 @@ readme-goals-noop:
 
 README_QEMU_EXEC_PROG := build/selftests/mmap
 
-readme-check: selftests qemu-dtb qemu-initramfs
+# The qemu-exec example runs as the README shows it, through make, with
+# the program removed first: the goal must build what it needs, as it does
+# for a reader who has only run `make run`.
+readme-check: qemu-dtb qemu-initramfs
 	@goals=$$(sed -n '/^```sh$$/,/^```$$/s/^make \([a-z_][a-z0-9_-]*\).*/\1/p' README.md | sort -u); \
 	known=$$($(MAKE) -pRrq -f Makefile readme-goals-noop 2>/dev/null | \
 		sed -n 's/^\([a-z_][a-z0-9_-]*\):.*/\1/p' | sort -u); \
@@ -74,7 +89,8 @@ readme-check: selftests qemu-dtb qemu-initramfs
 		if echo "$$known" | grep -qx "$$g"; then echo "PASS README goal make $$g"; \
 		else echo "FAIL README shows 'make $$g', which is no goal"; fail=1; fi; \
 	done; \
-	selftests/qemu/qemu-exec.sh $(QEMU_RUN_OPTS) --scenario full -- $(README_QEMU_EXEC_PROG) >$(BUILD)/readme-qemu-exec.log 2>&1; \
+	rm -f $(README_QEMU_EXEC_PROG); \
+	$(MAKE) --no-print-directory qemu-exec PROG=$(README_QEMU_EXEC_PROG) >$(BUILD)/readme-qemu-exec.log 2>&1; \
 	rc=$$?; if [ $$rc -eq 0 ]; then echo "PASS README make qemu-exec PROG=$(README_QEMU_EXEC_PROG)"; \
 	else echo "FAIL README qemu-exec example exited $$rc ($(BUILD)/readme-qemu-exec.log)"; fail=1; fi; \
 	[ $$fail -eq 0 ] && echo "readme-check: the README's commands hold"

@@ -15,7 +15,9 @@ KMOD_KO := $(KMOD_OUT)/memheap.ko
 KMOD_ENGINE := engine/heap.c engine/buddy.c engine/firstfit.c \
 	       engine/internal.h engine/mh_pool.h engine/mh_platform.h
 KMOD_C_H := $(wildcard kmod/*.c kmod/*.h)
-KMOD_SOURCES := Kbuild $(KMOD_C_H) $(KMOD_ENGINE) uapi/linux/memheap.h
+# the region grammar, shared with libmemheap
+KMOD_SPEC := spec/region_spec.c spec/region_spec.h
+KMOD_SOURCES := Kbuild $(KMOD_C_H) $(KMOD_ENGINE) $(KMOD_SPEC) uapi/linux/memheap.h
 KMOD_CROSS_KDIR := $(KERNEL_OUT)/kdir
 KMOD_CROSS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 KMOD_JOBS := -j2
@@ -80,7 +82,7 @@ kmod-checkpatch: linux-source
 	ln -sfn $(abspath uapi/linux/memheap.h) \
 		$(KMOD_OUT)/checkpatch/include/uapi/linux/memheap.h; \
 	fail=0; \
-	for f in $(filter %.c %.h,$(KMOD_C_H) $(KMOD_ENGINE)); do \
+	for f in $(filter %.c %.h,$(KMOD_C_H) $(KMOD_ENGINE) $(KMOD_SPEC)); do \
 		perl $$cp --strict --no-tree --quiet --show-types -f $$f || fail=1; \
 	done; \
 	(cd $(KMOD_OUT)/checkpatch && perl $$cp --strict --no-tree --quiet \

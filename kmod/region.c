@@ -19,6 +19,7 @@
 #include <linux/string.h>
 
 #include "memheap.h"
+#include "region_opts.h"
 
 struct memheap_device memheap_dev;
 
@@ -48,11 +49,8 @@ static int validate_one(const struct memheap_region_spec *s)
 		       s->name, s->size, PAGE_SIZE);
 		return -EINVAL;
 	}
-	if ((s->caps & MEMHEAP_CAP_SPIRAM) && (s->caps & MEMHEAP_CAP_INTERNAL)) {
-		pr_err("memheap: %s: spiram and internal contradict each other\n",
-		       s->name);
+	if (memheap_check_caps(s))
 		return -EINVAL;
-	}
 	if (!spec_has_range(s))
 		return 0;
 	if (!PAGE_ALIGNED(s->phys)) {

@@ -1,31 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * region_opts.c - the vocabulary of region descriptions: names,
- * capabilities, algorithms and mapping modes, as the device tree binding
- * and the "regions" parameter spell them.
+ * region_opts.c - the module's side of the one region grammar
+ * (spec/region_spec.c, shared with libmemheap): the words the device tree
+ * binding uses, and one regions= entry parsed into a region spec with the
+ * grammar's message printed as one line.
  */
-#include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 
 #include "memheap.h"
 #include "region_opts.h"
-
-static const char * const cap_words[] = {
-	"dma", "spiram", "internal", "8bit", "32bit", "default",
-};
-
-static const char * const algo_words[] = {
-	[MEMHEAP_ALGO_FIRSTFIT] = "firstfit",
-	[MEMHEAP_ALGO_BUDDY] = "buddy",
-};
-
-static const char * const map_words[] = {
-	[MEMHEAP_MAP_CACHED] = "cached",
-	[MEMHEAP_MAP_UNCACHED] = "uncached",
-	[MEMHEAP_MAP_WC] = "wc",
-};
+#include "region_spec.h"
 
 /**
  * memheap_region_name_ok() - is @name usable as a stable region name?
@@ -35,14 +22,7 @@ static const char * const map_words[] = {
  */
 bool memheap_region_name_ok(const char *name)
 {
-	size_t i, len = strnlen(name, MEMHEAP_NAME_LEN);
-
-	if (!len || len >= MEMHEAP_NAME_LEN)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
-			return false;
-	return true;
+	return mh_spec_name_ok(name, strnlen(name, MEMHEAP_NAME_LEN));
 }
 
 /**
@@ -54,11 +34,11 @@ bool memheap_region_name_ok(const char *name)
  */
 int memheap_cap_from_word(const char *word, u32 *cap)
 {
-	int i = match_string(cap_words, ARRAY_SIZE(cap_words), word);
+	unsigned int v;
 
-	if (i < 0)
+	if (mh_spec_cap_from_word(word, strlen(word), &v))
 		return -ENOENT;
-	*cap = BIT(i);
+	*cap = v;
 	return 0;
 }
 
@@ -71,11 +51,11 @@ int memheap_cap_from_word(const char *word, u32 *cap)
  */
 int memheap_algo_from_word(const char *word, u32 *algo)
 {
-	int i = match_string(algo_words, ARRAY_SIZE(algo_words), word);
+	unsigned int v;
 
-	if (i < 0)
+	if (mh_spec_algo_from_word(word, strlen(word), &v))
 		return -ENOENT;
-	*algo = i;
+	*algo = v;
 	return 0;
 }
 
@@ -88,68 +68,69 @@ int memheap_algo_from_word(const char *word, u32 *algo)
  */
 int memheap_map_from_word(const char *word, u32 *map_mode)
 {
-	int i = match_string(map_words, ARRAY_SIZE(map_words), word);
+	unsigned int v;
 
-	if (i < 0)
+	if (mh_spec_map_from_word(word, strlen(word), &v))
 		return -ENOENT;
-	*map_mode = i;
+	*map_mode = v;
 	return 0;
 }
 
 /**
- * memheap_algo_word() - name of an algorithm.
- * @algo: MEMHEAP_ALGO_*.
+ * memheap_check_caps() - the grammar's conflict rules on a region's caps.
+ * @spec: the region (from the device tree or the parameter).
  *
- * Return: its word, or "?".
+ * Return: 0, or -EINVAL after printing one line.
  */
-const char *memheap_algo_word(u32 algo)
+int memheap_check_caps(const struct memheap_region_spec *spec)
 {
-	return algo < ARRAY_SIZE(algo_words) ? algo_words[algo] : "?";
+	int rc = mh_spec_check_caps(spec->caps);
+
+	if (!rc)
+		return 0;
+	pr_err("memheap: %s: %s\n", spec->name, mh_spec_strerror(rc));
+	return -EINVAL;
 }
 
 /**
- * memheap_map_word() - name of a mapping mode.
- * @map_mode: MEMHEAP_MAP_*.
+ * memheap_parse_param_entry() - one regions= entry, NAME:SIZE[@PHYS][:OPT]...
+ * @entry: the entry text.
+ * @n:     its number in the list, from 1, for the message.
+ * @spec:  out: the region; with @PHYS a carveout, else self-backed.
  *
- * Return: its word, or "?".
+ * Return: 0, or -EINVAL after printing one line that names the entry, the
+ * reason and, for a size or option, what is accepted.
  */
-const char *memheap_map_word(u32 map_mode)
+int memheap_parse_param_entry(const char *entry, unsigned int n,
+			      struct memheap_region_spec *spec)
 {
-	return map_mode < ARRAY_SIZE(map_words) ? map_words[map_mode] : "?";
-}
+	struct mh_spec_entry e;
+	struct mh_spec_error err;
+	const char *help = "";
+	int rc;
 
-/**
- * memheap_region_apply_opt() - apply one parameter option to @spec.
- * @spec:      region being described.
- * @opt:       a capability, algorithm or mapping word.
- * @seen_algo: bit mask of algorithms given so far for this region.
- * @seen_map:  bit mask of mapping modes given so far for this region.
- *
- * Return: 0, -ENOENT for an unknown word, -EINVAL when it contradicts an
- * algorithm or mapping mode given before.
- */
-int memheap_region_apply_opt(struct memheap_region_spec *spec,
-			     const char *opt, u32 *seen_algo, u32 *seen_map)
-{
-	u32 v;
-
-	if (!memheap_cap_from_word(opt, &v)) {
-		spec->caps |= v;
-		return 0;
+	rc = mh_spec_parse_entry(entry, strlen(entry), MH_SPEC_F_PHYS, &e, &err);
+	if (rc) {
+		if (mh_spec_size_error(rc))
+			help = " (" MH_SPEC_SIZE_HELP ")";
+		else if (rc == MH_SPEC_EOPT)
+			help = " (" MH_SPEC_OPT_HELP ")";
+		pr_err("memheap: regions: entry %u '%s': %s%s%.*s%s%s\n", n, entry,
+		       mh_spec_strerror(rc), err.len ? " '" : "",
+		       (int)err.len, entry + err.off, err.len ? "'" : "", help);
+		return -EINVAL;
 	}
-	if (!memheap_algo_from_word(opt, &v)) {
-		if (*seen_algo & ~BIT(v))
-			return -EINVAL;
-		*seen_algo |= BIT(v);
-		spec->algo = v;
-		return 0;
+	if (e.has_phys && (phys_addr_t)e.phys != e.phys) {
+		pr_err("memheap: regions: entry %u '%s': address beyond this kernel's physical addresses\n",
+		       n, entry);
+		return -EINVAL;
 	}
-	if (!memheap_map_from_word(opt, &v)) {
-		if (*seen_map & ~BIT(v))
-			return -EINVAL;
-		*seen_map |= BIT(v);
-		spec->map_mode = v;
-		return 0;
-	}
-	return -ENOENT;
+	strscpy(spec->name, e.name, sizeof(spec->name));
+	spec->size = e.size;
+	spec->phys = e.has_phys ? (phys_addr_t)e.phys : 0;
+	spec->origin = e.has_phys ? MEMHEAP_ORIGIN_PARAM : MEMHEAP_ORIGIN_SELF;
+	spec->caps = e.caps;
+	spec->algo = e.algo;
+	spec->map_mode = e.map_mode;
+	return 0;
 }

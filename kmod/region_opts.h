@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * region_opts.h - the words that describe a region, shared by the device
- * tree binding and the "regions" module parameter.
+ * region_opts.h - the words that describe a region and the regions=
+ * entry, over the grammar shared with libmemheap (spec/region_spec.h).
  */
 #ifndef MEMHEAP_REGION_OPTS_H
 #define MEMHEAP_REGION_OPTS_H
@@ -14,9 +14,8 @@ bool memheap_region_name_ok(const char *name);
 int memheap_cap_from_word(const char *word, u32 *cap);
 int memheap_algo_from_word(const char *word, u32 *algo);
 int memheap_map_from_word(const char *word, u32 *map_mode);
-const char *memheap_algo_word(u32 algo);
-const char *memheap_map_word(u32 map_mode);
-int memheap_region_apply_opt(struct memheap_region_spec *spec,
-			     const char *opt, u32 *seen_algo, u32 *seen_map);
+int memheap_check_caps(const struct memheap_region_spec *spec);
+int memheap_parse_param_entry(const char *entry, unsigned int n,
+			      struct memheap_region_spec *spec);
 
 #endif /* MEMHEAP_REGION_OPTS_H */

@@ -17,8 +17,11 @@
 # lib/tests/*.sh one shell test, every lib/examples/*/*.c one example program
 # (run; if NAME.expected exists beside it, its stdout must match).
 
-LIB_MAJOR := 1
-LIB_VERSION := 1.0.0
+# The one version of libmemheap and memshow: the top-level VERSION file
+# (pkg-config's Version, the soname's major, memshow -V).
+MEMHEAP_VERSION := $(shell cat VERSION)
+LIB_VERSION := $(MEMHEAP_VERSION)
+LIB_MAJOR := $(firstword $(subst ., ,$(MEMHEAP_VERSION)))
 LIB_OUT := $(BUILD)/lib
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -27,16 +30,18 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CROSS_CC ?= aarch64-linux-gnu-gcc
 
 LIB_SRCS := $(sort $(shell find lib/src -name '*.c' 2>/dev/null))
-LIB_ALL_SRCS := $(LIB_SRCS) $(ENGINE_SRCS)
+# spec/: the region grammar memheap.ko compiles too (spec/region_spec.h)
+SPEC_SRCS := spec/region_spec.c
+LIB_ALL_SRCS := $(LIB_SRCS) $(ENGINE_SRCS) $(SPEC_SRCS)
 LIB_HDRS := $(shell find lib/src lib/include -name '*.h' 2>/dev/null) \
-	    $(ENGINE_HDRS) uapi/linux/memheap.h
+	    $(ENGINE_HDRS) uapi/linux/memheap.h spec/region_spec.h
 LIB_PRELOAD_SRCS := $(sort $(wildcard lib/preload/*.c))
-LIB_CPPFLAGS := -Ilib/include -Ilib/src -Iengine -Iuapi
+LIB_CPPFLAGS := -Ilib/include -Ilib/src -Iengine -Iuapi -Ispec
 LIB_TESTS := $(sort $(basename $(notdir $(wildcard lib/tests/*.c))))
 LIB_THREAD_TESTS := $(filter %_threads,$(LIB_TESTS))
 LIB_SHELL_TESTS := $(filter-out lib/tests/run.sh,$(sort $(wildcard lib/tests/*.sh)))
 LIB_EXAMPLES := $(sort $(basename $(wildcard lib/examples/*/*.c)))
-LIB_TEST_HDRS := $(wildcard lib/tests/*.h)
+LIB_TEST_HDRS := $(wildcard lib/tests/*.h) spec/cases.txt
 LIB_SAN_COMMON := -fno-omit-frame-pointer -fno-sanitize-recover=all
 LIB_ASAN_FLAGS := -fsanitize=address,undefined $(LIB_SAN_COMMON)
 LIB_TSAN_FLAGS := -fsanitize=thread $(LIB_SAN_COMMON)
@@ -71,7 +76,7 @@ LIB_A := $(LIB_OUT)/libmemheap.a
 LIB_PRELOAD_SO := $(LIB_OUT)/libmemheap-malloc.so
 LIB_PC := $(LIB_OUT)/libmemheap.pc
 
-$(LIB_SO): $(call lib_objs,gcc) lib/libmemheap.map
+$(LIB_SO): $(call lib_objs,gcc) lib/libmemheap.map VERSION
 	$(CC) -shared -Wl,-soname,libmemheap.so.$(LIB_MAJOR) \
 		-Wl,--version-script=lib/libmemheap.map -Wl,-z,defs \
 		$(call lib_objs,gcc) -pthread -o $@
@@ -87,11 +92,11 @@ $(LIB_PRELOAD_SO): $(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) lib/preload/preload.
 # (PREFIX / LIBDIR / INCLUDEDIR as given then); the build copy uses the defaults.
 lib_pc_subst = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g'
-$(LIB_PC): lib/libmemheap.pc.in lib/lib.mk
+$(LIB_PC): lib/libmemheap.pc.in lib/lib.mk VERSION
 	@mkdir -p $(@D)
 	$(lib_pc_subst) $< > $@
 
-.PHONY: lib lib-tests lib-test lib-install install lib-cross
+.PHONY: lib lib-tests lib-test lib-install install lib-cross lib-uninstall uninstall
 lib: $(LIB_SO) $(LIB_A) $(LIB_PC) $(if $(LIB_PRELOAD_SRCS),$(LIB_PRELOAD_SO))
 ALL_GOALS += lib
 
@@ -145,7 +150,17 @@ lib-install: lib
 	cd lib/include && find . -name '*.h' | while read -r h; do \
 		install -D -m 0644 "$$h" "$(DESTDIR)$(INCLUDEDIR)/memheap/$$h" || exit 1; \
 	done
+	@echo "lib-install: libmemheap.so.$(LIB_MAJOR) is in $(DESTDIR)$(LIBDIR); on the target, run ldconfig (as root) so that programs find it (/usr/local/lib is on Debian's library path, but the loader's cache needs ldconfig after every install)"
 install: lib-install
+
+# Removes exactly what lib-install installed (same DESTDIR, PREFIX, LIBDIR,
+# INCLUDEDIR, PKGCONFIGDIR).
+lib-uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libmemheap.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libmemheap.so \
+		$(DESTDIR)$(LIBDIR)/libmemheap.a $(DESTDIR)$(LIBDIR)/libmemheap-malloc.so \
+		$(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/memheap
+uninstall: lib-uninstall
 
 # ---- aarch64 cross build for the QEMU guest ---------------------------------
 

@@ -42,6 +42,12 @@ install-examples:
 
 install: install-udev install-examples
 
+.PHONY: uninstall-packaging
+uninstall-packaging:
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-memheap.rules $(DESTDIR)$(SYSUSERSDIR)/memheap.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/memheap.conf
+uninstall: uninstall-packaging
+
 install-dkms:
 	@test -n "$(DKMS_VERSION)" || { echo "install-dkms: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
 	@set -e; for f in $(DKMS_FILES); do \

@@ -170,4 +170,48 @@ expect_errno=""
 one_line=0
 bad_load self_backed_too_big regions=huge:64G:dma
 
+# ---- the shared table of region descriptions ----------------------------
+# spec/cases.txt, which lib/tests/core_spec_cases.c runs through the
+# library's parser: every "bad" entry is refused with one line giving the
+# table's reason; every "ok" entry passes the grammar, and a small one loads
+# as exactly the region the table describes.
+t_begin "spec_cases"
+cases=$here/cases.txt
+check "cases.txt in the payload" test -s "$cases"
+n_ok=0
+n_bad=0
+while read -r verdict spec f3 f4 f5 f6; do
+	case "$verdict" in ok|bad) ;; *) continue ;; esac
+	mark "spec $spec"
+	out=$("$MHTOOL" load "$KO" "regions=$spec" 2>&1)
+	rc=$?
+	got=""
+	if [ $rc -eq 0 ]; then
+		got=$("$MHTOOL" regions | awk -v n="${spec%%:*}" '$2 == n { print $3, $4, $5, $7 }')
+		rmmod memheap
+	fi
+	lines=$(memheap_lines)
+	if [ "$verdict" = bad ]; then
+		n_bad=$((n_bad + 1))
+		reason=$("$MHTOOL" spec-reason "$f3")
+		check "'$spec' refused (got: $out)" test $rc -ne 0
+		check "'$spec': one line with '$reason' (got: $lines)" \
+			test "$(echo "$lines" | grep -cF "memheap: regions: entry 1 '$spec': $reason")" -eq 1
+	elif [ "$f3" -le 2097152 ]; then
+		n_ok=$((n_ok + 1))
+		check "'$spec' loads (got: $out $lines)" test $rc -eq 0
+		check "'$spec' is '$f4 $f5 $f6 $f3' (got '$got')" test "$got" = "$f4 $f5 $f6 $f3"
+	else
+		# too large to back on this board: it may fail, but not in the grammar
+		n_ok=$((n_ok + 1))
+		check "'$spec' passes the grammar (got: $lines)" \
+			eval '! echo "$lines" | grep -q "memheap: regions: entry"'
+	fi
+done <"$cases"
+echo "# spec_cases: $n_ok accepted, $n_bad refused"
+check "both kinds of case ran" test $n_ok -ge 10 -a $n_bad -ge 10
+check "not loaded afterwards" eval '! is_loaded'
+check "no splat" no_splat
+t_end
+
 t_finish

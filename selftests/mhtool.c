@@ -12,6 +12,8 @@
  *                             finit_module with init_module, so a module
  *                             refusing to load would log everything twice);
  *                             prints the error, exit 0 only on success
+ *   mhtool spec-reason NAME   the message text of a reason named in
+ *                             spec/cases.txt (e.g. "large")
  *   mhtool hold fd|map|dmabuf READY
  *                             keep a reference to the module alive: the
  *                             open file, a mapping (file closed) or a
@@ -31,18 +33,6 @@
 #include <linux/memheap.h>
 
 #include "mh_names.h"
-
-static const char *word_of(const struct mh_word *t, size_t n, uint32_t v)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (t[i].value == v)
-			return t[i].word;
-	return "?";
-}
-
-#define WORD(table, v) word_of(table, sizeof(table) / sizeof(table[0]), v)
 
 static const char *errno_name(int err)
 {
@@ -70,7 +60,7 @@ static int cmd_regions(void)
 {
 	struct memheap_region_info ri;
 	struct memheap_info info = { 0 };
-	uint32_t i, b;
+	uint32_t i;
 	int fd = open_dev();
 
 	if (fd < 0)
@@ -89,16 +79,12 @@ static int cmd_regions(void)
 			return 1;
 		}
 		/* Caps in the binding's order, '+'-joined. */
-		for (b = 0; b < sizeof(mh_cap_words) / sizeof(mh_cap_words[0]); b++) {
-			if (!(ri.caps & mh_cap_words[b].value))
-				continue;
-			if (caps[0])
-				strcat(caps, "+");
-			strcat(caps, mh_cap_words[b].word);
-		}
+		mh_spec_caps_str(ri.caps, '+', caps, sizeof(caps));
+		if (!ri.caps)
+			caps[0] = '\0';
 		printf("%u %s %s %s %s %s %llu\n", ri.index, ri.name, caps,
-		       WORD(mh_algo_words, ri.algo), WORD(mh_map_words, ri.map_mode),
-		       WORD(mh_origin_words, ri.origin), (unsigned long long)ri.size);
+		       mh_spec_algo_word(ri.algo), mh_spec_map_word(ri.map_mode),
+		       mh_origin_word(ri.origin), (unsigned long long)ri.size);
 	}
 	close(fd);
 	return 0;
@@ -200,6 +186,21 @@ static int cmd_load(const char *ko, int nparams, char **params)
 	return 0;
 }
 
+/* The message text of a spec/cases.txt reason name. */
+static int cmd_spec_reason(const char *name)
+{
+	int c;
+
+	for (c = 0; c < MH_SPEC_NERR; c++) {
+		if (!strcmp(mh_spec_err_name(c), name)) {
+			printf("%s\n", mh_spec_strerror(c));
+			return 0;
+		}
+	}
+	fprintf(stderr, "mhtool: no reason named '%s'\n", name);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "load"))
@@ -208,8 +209,10 @@ int main(int argc, char **argv)
 		return cmd_regions();
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "alloc"))
 		return cmd_alloc(argv[2], argc == 4 ? argv[3] : NULL);
+	if (argc == 3 && !strcmp(argv[1], "spec-reason"))
+		return cmd_spec_reason(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], argv[3]);
-	fprintf(stderr, "usage: mhtool regions | alloc SIZE [CAPS] | load KO [PARAM...] | hold fd|map|dmabuf READY\n");
+	fprintf(stderr, "usage: mhtool regions | alloc SIZE [CAPS] | load KO [PARAM...] | hold fd|map|dmabuf READY | spec-reason NAME\n");
 	return 2;
 }

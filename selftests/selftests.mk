@@ -20,8 +20,11 @@ ST_CC ?= aarch64-linux-gnu-gcc
 ST_HARNESS_DIR := $(LINUX_SRC)/tools/testing/selftests
 ST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -static -pthread -Wall -Wextra -Werror \
 	     -Wshadow -Wstrict-prototypes \
-	     -isystem $(ST_HARNESS_DIR) -Iuapi -Iselftests
-ST_HDRS := selftests/memheap_test.h selftests/mh_names.h uapi/linux/memheap.h
+	     -isystem $(ST_HARNESS_DIR) -Iuapi -Iselftests -Ispec
+ST_HDRS := selftests/memheap_test.h selftests/mh_names.h uapi/linux/memheap.h \
+	   spec/region_spec.h
+# the region grammar's words (spec/), linked into every program
+ST_SPEC := spec/region_spec.c
 
 # kselftest_harness.h programs, one concern each.
 ST_TESTS := regions alloc_map bad_input mmap lifetime concurrency netlink
@@ -42,22 +45,22 @@ $(ST_HARNESS_DIR)/kselftest_harness.h:
 	@scripts/extract-linux-source.sh $(LINUX_SRC)
 
 $(ST_OUT)/netlink: selftests/netlink.c selftests/mh_genl.c selftests/mh_genl.h \
-		$(ST_HDRS) $(ST_HARNESS_DIR)/kselftest_harness.h
+		$(ST_HDRS) $(ST_SPEC) $(ST_HARNESS_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
-	$(ST_CC) $(ST_CFLAGS) selftests/netlink.c selftests/mh_genl.c -o $@
+	$(ST_CC) $(ST_CFLAGS) selftests/netlink.c selftests/mh_genl.c $(ST_SPEC) -o $@
 
-$(ST_OUT)/%: selftests/%.c $(ST_HDRS) $(ST_HARNESS_DIR)/kselftest_harness.h
+$(ST_OUT)/%: selftests/%.c $(ST_HDRS) $(ST_SPEC) $(ST_HARNESS_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
-	$(ST_CC) $(ST_CFLAGS) $< -o $@
+	$(ST_CC) $(ST_CFLAGS) $< $(ST_SPEC) -o $@
 
 # The payload: /payload/run in the guest, tests under /payload/tests,
 # other fragments' GUEST_TESTS under /payload/extra (run in list order).
-$(ST_PAYLOAD)/.stamp: $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) \
+$(ST_PAYLOAD)/.stamp: $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) spec/cases.txt \
 		selftests/run_guest.sh $(GUEST_TESTS)
 	@rm -rf $(ST_PAYLOAD)
 	@mkdir -p $(ST_PAYLOAD)/tests $(ST_PAYLOAD)/extra
 	cp selftests/run_guest.sh $(ST_PAYLOAD)/run
-	cp $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) $(ST_PAYLOAD)/tests/
+	cp $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) spec/cases.txt $(ST_PAYLOAD)/tests/
 	@: > $(ST_PAYLOAD)/extra/list
 	@set -e; for t in $(GUEST_TESTS); do \
 		cp $$t $(ST_PAYLOAD)/extra/; basename $$t >> $(ST_PAYLOAD)/extra/list; \
@@ -82,6 +85,10 @@ selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
 # $(ST_QEMU_OUT)/<scenario>/{guest,results}.log.  Fails when either run
 # fails (a test failed, a splat in the guest log, or no end marker).
 ST_QEMU_OUT := $(ST_OUT)/qemu
+# The full scenario runs every kselftest, the shared region-spec table
+# through insmod and the whole lib suite: on a loaded 2-core machine it
+# took up to 294 s, too close to the rig's 300 s default.
+selftests-qemu: QEMU_TIMEOUT := 900
 selftests-qemu: selftests $(QEMU_DTBS) $(QEMU_INITRAMFS)
 	@rc=0; for s in full bare; do \
 		$(QEMU_RUN) $(QEMU_RUN_OPTS) --scenario $$s --payload $(ST_PAYLOAD) \

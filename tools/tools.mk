@@ -7,10 +7,12 @@
 .PHONY: tools tools-aarch64 tools-test
 
 TOOLS_DIR := $(BUILD)/tools
-MEMSHOW_SRCS := $(wildcard tools/memshow/*.c)
-MEMSHOW_HDRS := tools/memshow/memshow.h uapi/linux/memheap.h
-MEMSHOW_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-MEMSHOW_CFLAGS := $(BASE_CFLAGS) -Iuapi -Itools/memshow
+# spec/: the grammar's words (capabilities, algorithms, mapping modes)
+MEMSHOW_SRCS := $(wildcard tools/memshow/*.c) spec/region_spec.c
+MEMSHOW_HDRS := tools/memshow/memshow.h uapi/linux/memheap.h spec/region_spec.h
+# the project's one version (VERSION, read by lib/lib.mk), and the commit
+MEMSHOW_VERSION := $(MEMHEAP_VERSION) (git $(shell git describe --always --dirty 2>/dev/null || echo unknown))
+MEMSHOW_CFLAGS := $(BASE_CFLAGS) -Iuapi -Itools/memshow -Ispec
 MEMSHOW_VERSION_FLAG := -DMEMSHOW_VERSION='"$(MEMSHOW_VERSION)"'
 MEMSHOW := $(TOOLS_DIR)/memshow
 MEMSHOW_AARCH64 := $(TOOLS_DIR)/aarch64/memshow
@@ -21,7 +23,7 @@ STATIC_NSS_NOISE := statically linked applications requires at runtime
 
 tools: $(MEMSHOW)
 
-$(MEMSHOW): $(MEMSHOW_SRCS) $(MEMSHOW_HDRS)
+$(MEMSHOW): $(MEMSHOW_SRCS) $(MEMSHOW_HDRS) VERSION
 	@mkdir -p $(@D)
 	$(CC) $(MEMSHOW_CFLAGS) $(MEMSHOW_VERSION_FLAG) $(CFLAGS) $$(pkg-config --cflags libnl-genl-3.0) \
 		$(MEMSHOW_SRCS) $$(pkg-config --libs libnl-genl-3.0) -o $@
@@ -63,3 +65,7 @@ BINDIR ?= $(PREFIX)/bin
 install-tools: $(MEMSHOW)
 	install -D -m 0755 $(MEMSHOW) $(DESTDIR)$(BINDIR)/memshow
 install: install-tools
+.PHONY: uninstall-tools
+uninstall-tools:
+	rm -f $(DESTDIR)$(BINDIR)/memshow
+uninstall: uninstall-tools

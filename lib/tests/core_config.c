@@ -65,18 +65,27 @@ static void test_parse_bad(void)
 	expect_bad("", false, "empty");
 	expect_bad("a:4K,,b:4K", false, "entry 2 is empty");
 	expect_bad("a", false, "expected NAME:SIZE");
-	expect_bad(":4K", false, "empty region name");
-	expect_bad("a b:4K", false, "bad character");
-	expect_bad("abcdefghijabcdefghijabcdefghij123:4K", false, "longer than");
+	expect_bad(":4K", false, "bad name");
+	expect_bad("a b:4K", false, "bad name (1 to 31 characters of A-Z a-z 0-9 _ . -) 'a b'");
+	expect_bad("abcdefghijabcdefghijabcdefghij123:4K", false, "bad name");
 	expect_bad("a:4Q", false, "bad size '4Q'");
-	expect_bad("a:", false, "bad size");
+	expect_bad("a:", false, "no size");
 	expect_bad("a:0x", false, "bad size");
 	expect_bad("a:99999999999999999999999", false, "bad size");
-	expect_bad("a:18446744073709551615K", false, "bad size");
-	expect_bad("a:100", false, "below the minimum");
+	expect_bad("a:18446744073709551615K", false, "above 1 TiB");
+	expect_bad("a:100", false, "below 4 KiB");
 	expect_bad("a:2048G", false, "above 1 TiB");
+	/* a size error says what a size may be: every suffix and the range */
+	expect_bad("a:1P", false, "bad size '1P' (SIZE is decimal or 0x-hex with an optional "
+		   "suffix K, M, G or T (or KiB, MiB, GiB, TiB), from 4 KiB to 1 TiB)");
+	expect_bad("a:2T", false, "size above 1 TiB '2T' (SIZE is decimal");
+	/* an unknown option lists the known ones */
+	expect_bad("a:4K:psram", false, "unknown option 'psram' (options: dma spiram internal "
+		   "8bit 32bit default firstfit buddy cached uncached wc)");
+	/* an address is the module's only */
+	expect_bad("a:4K@0x1000", false, "@PHYS (a carveout address) is for memheap.ko");
 	expect_bad("a:4K:fast", false, "unknown option 'fast'");
-	expect_bad("a:4K:firstfit:buddy", false, "both firstfit and buddy");
+	expect_bad("a:4K:firstfit:buddy", false, "more than one of firstfit, buddy");
 	expect_bad("a:4K:cached:wc", false, "more than one of");
 	expect_bad("a:4K:dma:spiram", false, "exclude each other");
 	expect_bad("a:4K,a:8K", false, "used twice");

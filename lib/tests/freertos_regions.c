@@ -2,15 +2,19 @@
 /*
  * freertos_regions.c - vPortDefineHeapRegions (heap_5): bad definitions
  * (NULL, empty, unordered, overlapping, NULL start, wrapping, overlapping
- * another heap's memory, too small) are diagnosed and change nothing; a
- * good one makes pvPortMalloc use exactly its regions in order; a second
- * definition is refused.
+ * another heap's memory, too small) stop the program as heap_5's
+ * configASSERT does: one line saying why, then SIGABRT, with no
+ * allocation served from a half-defined heap before; a good one makes
+ * pvPortMalloc use exactly its regions in order; a second definition
+ * aborts the same way.  Each refused case runs in a child.
  */
 #include <FreeRTOS.h>
 #include <os/mem.h>
 
+#include <signal.h>
 #include <stdalign.h>
 #include <stdbool.h>
+#include <sys/wait.h>
 
 #include "lt.h"
 #include "rtos_capture.h"
@@ -23,23 +27,41 @@ static bool in(const void *p, const uint8_t *r, size_t n)
 	return (const uint8_t *)p >= r && (const uint8_t *)p < r + n;
 }
 
-/* Defining must fail with a diagnostic and leave the default heap. */
-static void refused(const HeapRegion_t *r, const char *why)
+/*
+ * In a child: defining must print one diagnostic naming why, then abort
+ * (configASSERT); the line after the call must never run.
+ */
+static void refused(const HeapRegion_t *r, const char *why, const char *needle)
 {
-	struct capture c;
-	const char *err;
-	void *p;
+	int pfd[2], status;
+	char err[1024] = "";
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
 
-	capture_begin(&c, STDERR_FILENO);
-	vPortDefineHeapRegions(r);
-	err = capture_end(&c);
-	if (!strstr(err, "vPortDefineHeapRegions"))
-		LT_FAIL_AT(__FILE__, __LINE__, "%s: no diagnostic", why);
-	capture_free(&c);
-	p = pvPortMalloc(16);
-	if (!p || in(p, low, sizeof(low)) || in(p, high, sizeof(high)))
-		LT_FAIL_AT(__FILE__, __LINE__, "%s: heap changed", why);
-	vPortFree(p);
+	REQUIRE(pipe(pfd) == 0);
+	fflush(NULL);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		dup2(pfd[1], STDERR_FILENO);
+		close(pfd[0]);
+		signal(SIGABRT, SIG_DFL);
+		vPortDefineHeapRegions(r);
+		_exit(0);	/* went on: the test fails */
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], err + used, sizeof(err) - 1 - used)) > 0)
+		used += (size_t)n;
+	err[used] = '\0';
+	close(pfd[0]);
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+		LT_FAIL_AT(__FILE__, __LINE__, "%s: the program went on (status %#x)", why, status);
+	if (!strstr(err, "vPortDefineHeapRegions") || !strstr(err, needle) ||
+	    !strstr(err, "configASSERT failed (heap_5 stops here): aborting"))
+		LT_FAIL_AT(__FILE__, __LINE__, "%s: message '%s' lacks '%s' or the abort", why, err,
+			   needle);
 }
 
 int main(void)
@@ -62,32 +84,33 @@ int main(void)
 		const HeapRegion_t wrapping[] = { { lo, SIZE_MAX }, { NULL, 0 } };
 		const HeapRegion_t tiny[] = { { lo, 4096 }, { hi, 4 }, { NULL, 0 } };
 
-		refused(NULL, "NULL array");
-		refused(empty, "no region");
-		refused(unordered, "descending");
-		refused(overlapping, "overlapping");
-		refused(null_start, "NULL start");
-		refused(wrapping, "wrapping");
-		refused(tiny, "second region too small (first must be rolled back)");
+		refused(NULL, "NULL array", "NULL region array");
+		refused(empty, "no region", "no region before");
+		refused(unordered, "descending", "ascending address order");
+		refused(overlapping, "overlapping", "ascending address order");
+		refused(null_start, "NULL start", "NULL start");
+		refused(wrapping, "wrapping", "wraps around");
+		refused(tiny, "second region too small", "too small");
 
 		sys = os_malloc(4096);
 		REQUIRE(sys != NULL);
 		{
 			const HeapRegion_t foreign[] = { { lo, 4096 }, { (uint8_t *)sys - 4096, 8192 }, { NULL, 0 } };
 
-			refused(foreign, "overlaps another heap");
+			refused(foreign, "overlaps another heap", "overlaps memory another heap manages");
 		}
 		os_free(sys);
 	}
+	/* nothing refused above changed this process's heap */
+	sys = pvPortMalloc(16);
+	CHECK(sys && !in(sys, lo, sizeof(low)) && !in(sys, hi, sizeof(high)));
+	vPortFree(sys);
 
 	{
 		/* both 16 KiB: a 12 KiB block fits one region, not two */
 		const HeapRegion_t good[] = {
 			{ lo, 16 * 1024 }, { hi, 16 * 1024 }, { NULL, 0 },
 		};
-		struct capture cap;
-		const char *err;
-
 		vPortDefineHeapRegions(good);
 		free_def = xPortGetFreeHeapSize();
 		CHECK(free_def > 32 * 1024 - 4096 && free_def <= 32 * 1024);
@@ -98,11 +121,8 @@ int main(void)
 		c = pvPortMalloc(12 * 1024);
 		CHECK(c == NULL);
 
-		capture_begin(&cap, STDERR_FILENO);
-		vPortDefineHeapRegions(good);
-		err = capture_end(&cap);
-		CHECK(strstr(err, "already defined") != NULL);
-		capture_free(&cap);
+		/* a second definition: heap_5 asserts, and so does this */
+		refused(good, "second definition", "already defined");
 		vPortFree(a);
 		vPortFree(b);
 		CHECK_EQU(xPortGetFreeHeapSize(), free_def);

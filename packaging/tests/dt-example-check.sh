@@ -4,7 +4,8 @@
 # memheap.ko reads (kmod/region_dt.c): a "memheap,memheap" node whose
 # children name a no-map reserved-memory carveout through memory-region,
 # inside the base tree's memory, page aligned, not overlapping, with a
-# valid unique memheap,name and only the words kmod/region_opts.c knows.
+# valid unique memheap,name and only the words spec/region_spec.c knows
+# (the grammar the module compiles in).
 # Then broken copies of the example must be refused (the check can fail).
 # Usage: dt-example-check.sh EXAMPLE.dtso BASE.dtb OUTDIR
 #
@@ -18,7 +19,7 @@ set -u
 src=$1 base=$2 out=$3
 name=$(basename "$src" .dtso)
 mkdir -p "$out"
-opts="$(dirname "$0")/../../kmod/region_opts.c"
+opts="$(dirname "$0")/../../spec/region_spec.c"
 words() { sed -n "/$1\\[\\] = {/,/};/p" "$opts" | grep -o '"[a-z0-9]*"' | tr -d '"'; }
 caps=$(words cap_words) algos=$(words algo_words) maps=$(words map_words)
 [ -n "$caps" ] && [ -n "$algos" ] && [ -n "$maps" ] ||

@@ -7,8 +7,10 @@
 # then that the installed pieces work: a program built with the installed
 # pc file and headers runs against the installed library, every header
 # compiles alone, man finds and renders the pages, memshow runs, the
-# sysusers file creates the group; BINDIR/MANDIR/PREFIX overrides land
-# where asked; a second install changes nothing.
+# sysusers file creates the group; BINDIR/MANDIR/PREFIX/LIBDIR overrides
+# land where asked; a second install changes nothing; one version (VERSION)
+# in pkg-config, memshow -V and the soname; an ldconfig hint; uninstall
+# removes every file.
 # Usage: install-test.sh MAKE WORKDIR   (from the repository root)
 set -u
 make=$1 work=$2
@@ -155,6 +157,41 @@ run_install "$d" PREFIX=/usr || ko "second install failed"
 find "$d" -exec stat -c '%n %s %a %N' {} + | sort >"$work/after"
 cmp -s "$work/before" "$work/after" && ok "a second install leaves the same tree" ||
 	ko "second install changed: $(diff "$work/before" "$work/after" | head -5)"
+
+# ---- one version ----------------------------------------------------------------
+want=$(cat VERSION)
+pcv=$(pc --modversion)
+mv=$("$d/usr/bin/memshow" -V 2>&1 | awk '{ print $2 }')
+[ "$pcv" = "$want" ] && [ "$mv" = "$want" ] && [ "$soname" = "libmemheap.so.${want%%.*}" ] &&
+	ok "one version $want: pkg-config, memshow -V and the soname agree" ||
+	ko "versions: VERSION $want, pkg-config $pcv, memshow -V $mv, soname $soname"
+grep -q "run ldconfig (as root)" "$log" && ok "install says to run ldconfig" ||
+	ko "no ldconfig hint in the install output"
+
+# ---- uninstall removes every file install wrote -----------------------------------
+u=$work/uninstall-root
+if run_install "$u" PREFIX=/usr/local && \
+	$make --no-print-directory uninstall DESTDIR="$u" PREFIX=/usr/local >>"$log" 2>&1; then
+	left=$(tree "$u")
+	[ -z "$left" ] && ok "make uninstall removes all it installed" ||
+		ko "make uninstall left: $(echo "$left" | head -5)"
+else
+	ko "make install/uninstall PREFIX=/usr/local failed (see $log)"
+fi
+
+# ---- LIBDIR: the library, the pc file and its libdir go there ---------------------
+m=$work/multiarch-root
+if run_install "$m" PREFIX=/usr LIBDIR=/usr/lib/x86_64-linux-gnu; then
+	[ -e "$m/usr/lib/x86_64-linux-gnu/libmemheap.so.1" ] &&
+	grep -qx 'libdir=/usr/lib/x86_64-linux-gnu' "$m/usr/lib/x86_64-linux-gnu/pkgconfig/libmemheap.pc" &&
+		ok "LIBDIR=/usr/lib/x86_64-linux-gnu: library and pc file there, pc libdir says so" ||
+		ko "LIBDIR override: $(tree "$m" | grep -e '\.pc$' -e 'so\.1$')"
+	$make --no-print-directory uninstall DESTDIR="$m" PREFIX=/usr LIBDIR=/usr/lib/x86_64-linux-gnu >>"$log" 2>&1
+	[ -z "$(tree "$m")" ] && ok "uninstall with the same LIBDIR removes it all" ||
+		ko "uninstall LIBDIR left: $(tree "$m" | head -3)"
+else
+	ko "LIBDIR install failed (see $log)"
+fi
 
 # ---- overrides ---------------------------------------------------------------------
 o=$work/opt-root

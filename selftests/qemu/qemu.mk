@@ -67,7 +67,9 @@ qemu-run: $(QEMU_DTBS) $(QEMU_INITRAMFS)
 
 # make cannot return the program's own status (it exits 2 on any failure);
 # the status is printed, and selftests/qemu/qemu-exec.sh returns it as is.
-qemu-exec: $(QEMU_DTBS) $(QEMU_INITRAMFS)
+# PROG is a prerequisite: a program the build knows (build/selftests/mmap,
+# build/lib/aarch64/tests/...) is built first.
+qemu-exec: $(QEMU_DTBS) $(QEMU_INITRAMFS) $(PROG)
 	@test -n "$(PROG)" || { echo "qemu-exec: PROG=<aarch64 program> is required" >&2; exit 2; }
 	@$(QEMU_DIR)/qemu-exec.sh $(if $(filter 0,$(LOAD)),--no-load) \
 		$(QEMU_RUN_OPTS) --scenario $(SCENARIO) -- $(PROG) $(ARGS); \

@@ -5,30 +5,18 @@
 #include <netlink/attr.h>
 
 #include "memshow.h"
+#include "region_spec.h"
 
-static const struct {
-	uint32_t bit;
-	const char *name;
-} cap_names[] = {
-	{ MEMHEAP_CAP_DMA, "dma" },
-	{ MEMHEAP_CAP_SPIRAM, "spiram" },
-	{ MEMHEAP_CAP_INTERNAL, "internal" },
-	{ MEMHEAP_CAP_8BIT, "8bit" },
-	{ MEMHEAP_CAP_32BIT, "32bit" },
-	{ MEMHEAP_CAP_DEFAULT, "default" },
-};
-
-/* "dma+internal+8bit", the same words the module parameter takes. */
+/* "dma+internal+8bit": the grammar's own words (spec/region_spec.c). */
 const char *memshow_caps_str(uint32_t caps, char *buf, size_t len)
 {
-	size_t used = 0;
+	size_t used;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++) {
-		if (!(caps & cap_names[i].bit))
-			continue;
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
-					 "%s%s", used ? "+" : "", cap_names[i].name);
+	if (!(caps & MEMHEAP_CAPS_ALL)) {
+		used = 0;
+		buf[0] = '\0';
+	} else {
+		used = mh_spec_caps_str(caps & MEMHEAP_CAPS_ALL, '+', buf, len);
 	}
 	if (caps & ~MEMHEAP_CAPS_ALL)
 		snprintf(buf + used, used < len ? len - used : 0, "%s0x%x",
@@ -40,21 +28,16 @@ const char *memshow_caps_str(uint32_t caps, char *buf, size_t len)
 
 const char *memshow_algo_str(uint32_t algo)
 {
-	switch (algo) {
-	case MEMHEAP_ALGO_FIRSTFIT: return "firstfit";
-	case MEMHEAP_ALGO_BUDDY: return "buddy";
-	default: return "unknown";
-	}
+	const char *w = mh_spec_algo_word(algo);
+
+	return strcmp(w, "?") ? w : "unknown";
 }
 
 const char *memshow_map_str(uint32_t map)
 {
-	switch (map) {
-	case MEMHEAP_MAP_CACHED: return "cached";
-	case MEMHEAP_MAP_UNCACHED: return "uncached";
-	case MEMHEAP_MAP_WC: return "wc";
-	default: return "unknown";
-	}
+	const char *w = mh_spec_map_word(map);
+
+	return strcmp(w, "?") ? w : "unknown";
 }
 
 const char *memshow_origin_str(uint32_t origin)

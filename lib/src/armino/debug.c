@@ -99,6 +99,14 @@ MHL_EXPORT void (os_dump_memory_stats)(uint32_t start_tick,
 	mhl_track_foreach(dump_one, &f);
 	printf("os_dump_memory_stats: %zu listed (%zu bytes) of %zu outstanding\n",
 	       f.listed, f.bytes, f.outstanding);
+	{
+		struct mhl_config_info ci;
+
+		mhl_config(&ci);
+		if (ci.backend == MHL_BACKEND_EMBEDDED)
+			printf("os_dump_memory_stats: embedded backend: the regions are simulated "
+			       "inside this process; memshow (which asks memheap.ko) cannot see them\n");
+	}
 	fflush(stdout);
 }
 

@@ -143,10 +143,31 @@ static void mhl_track_new(const void *p, size_t size, int region, const char *fi
 		mhl_track_add(p, size, region, file, line);
 }
 
+/*
+ * A layout without a 'default' region is valid (a program may only ask by
+ * capability), but then every request that names no capability fails:
+ * say so once per process, with what to change.
+ */
+static __attribute__((noinline, cold)) void mhl_no_default_note(unsigned int n)
+{
+	static atomic_bool said;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (mhl_regions[i].info.caps & MEMHEAP_CAP_DEFAULT)
+			return;
+	if (atomic_exchange(&said, true))
+		return;
+	mhl_say("no region has the 'default' capability: os_malloc, malloc, pvPortMalloc "
+		"and every request naming no capability fail (give a region the "
+		"'default' option, e.g. MEMHEAP_REGIONS=sram:512K:internal:default)");
+}
+
 static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int flags,
 		       const char *api, const char *file, int line)
 {
 	unsigned int n;
+
+	bool matched = false;
 
 	mhl_init();
 	if (!mhl_align_ok(align))
@@ -157,6 +178,7 @@ static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int fl
 
 		if ((r->info.caps & caps) != caps)
 			continue;
+		matched = true;
 		void *p = mhl_region_try(r, size, align, flags);
 
 		if (p) {
@@ -164,6 +186,8 @@ static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int fl
 			return p;
 		}
 	}
+	if (!matched && n && (caps & MEMHEAP_CAP_DEFAULT))
+		mhl_no_default_note(n);
 fail:
 	if (!(flags & MHL_ALLOC_NO_HOOK))
 		mhl_run_failed_listeners(size, caps, api);

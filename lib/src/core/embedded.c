@@ -31,8 +31,12 @@ int mhl_embedded_start(const struct mhl_layout *layout, char *err, size_t errlen
 		rc = mhl_region_new(e->name, e->caps, e->algo, MHL_ORIGIN_BACKEND,
 				    mem[i], e->size, NULL);
 		if (rc < 0) {
-			/* cannot happen for a parsed layout; say so if it does */
+			/* cannot happen for a parsed layout; say so if it does, and
+			 * give back the mappings no region took
+			 */
 			snprintf(err, errlen, "region '%s': %s", e->name, mhl_strerror(rc));
+			for (; i < layout->n; i++)
+				mhl_sys_free(mem[i], layout->e[i].size);
 			return rc;
 		}
 	}

@@ -45,7 +45,7 @@ static const char mhl_default_layout[] =
 	"sram:512K:dma:internal:8bit:32bit:default:firstfit,"
 	"psram:8M:spiram:8bit:32bit:default:firstfit";
 
-static void mhl_say(const char *msg)
+void mhl_say(const char *msg)
 {
 	size_t n = strlen(msg);
 	ssize_t w;

@@ -14,7 +14,6 @@
 #define MHL_MAX_REGIONS		64	/* backend + added */
 #define MHL_MAX_LAYOUT		16	/* entries of one layout */
 #define MHL_MAX_RANGES		4096	/* address ranges, never reused */
-#define MHL_MIN_REGION		4096	/* smallest layout region */
 
 /* One entry of a layout (MEMHEAP_REGIONS, config file or the default). */
 struct mhl_layout_entry {
@@ -112,6 +111,12 @@ int mhl_range_add(uintptr_t start, uintptr_t end, int region,
  * window [base, base + size) their buffers are mapped into.  Checks name,
  * caps and overlap; returns the index or MHL_E*.
  */
+/* One line "memheap: MSG" on stderr, no stdio (safe inside malloc). */
+void mhl_say(const char *msg);
+
+/* Add [base, base + size) to @heap as arenas of at most MHL_SLICE bytes. */
+int mhl_heap_add_sliced(struct mh_heap *heap, void *base, size_t size,
+			const struct mh_region_config *rc_cfg);
 int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 		   enum mhl_region_origin origin, void *base, size_t size,
 		   struct mhl_kregion *k);
@@ -147,6 +152,9 @@ void mhl_track_site(const void *ptr, const char **file, int *line);
 
 #define MHL_TC_MAX_CHARGE	1024u	/* largest engine charge cached */
 #define MHL_TC_MIN_USABLE	16u	/* a cached block holds a link and a key */
+/* largest engine arena (first-fit: 2^31 - 1 chunks of 8 bytes) */
+#define MHL_SLICE_BYTES		((16ULL << 30) - 4096)
+#define MHL_SLICE		((size_t)(MHL_SLICE_BYTES > SIZE_MAX ? SIZE_MAX / 2 : MHL_SLICE_BYTES))
 #define MHL_CMAP_MAX_REGION	(1ull << 30)	/* larger regions are not cached */
 #define MHL_TC_BYTES		(64u * 1024u)	/* per thread and region, at most 1/8 of it */
 

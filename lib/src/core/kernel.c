@@ -495,8 +495,12 @@ void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
 		if (!b->arena)
 			continue;
 		mh_get_stats(&b->heap, &es);
-		/* the arena's control data is ours, not the caller's: count it free */
-		arena_free += b->size - es.allocated_bytes;
+		/*
+		 * Free is what free blocks hold, as on the embedded backend; the
+		 * arena's control data is overhead (counted allocated), so that
+		 * free, largest and the free-block count describe the same blocks.
+		 */
+		arena_free += es.free_bytes;
 		if (es.largest_free > arena_largest)
 			arena_largest = es.largest_free;
 		st->allocated_blocks += es.allocated_blocks;
@@ -513,10 +517,27 @@ void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
 	pthread_mutex_unlock(&k->lock);
 
 	if (!mhl_ioctl(MEMHEAP_IOC_REGION_QUERY, &q)) {
+		size_t kfree = q.free, klargest = q.largest_free < q.free ? q.largest_free : q.free;
+
 		st->total = q.size;
-		st->free = q.free + arena_free;
+		st->free = kfree + arena_free;
 		st->allocated = st->total > st->free ? st->total - st->free : 0;
-		st->largest_free = q.largest_free > arena_largest ? q.largest_free : arena_largest;
+		st->largest_free = klargest > arena_largest ? klargest : arena_largest;
+		/*
+		 * The kernel reports its free bytes and largest free extent, not
+		 * the extents themselves: its free space counts as one block when
+		 * it is one extent (largest == free) and as two otherwise (a lower
+		 * bound), the smaller of those two as a smallest-block bound.
+		 */
+		if (kfree) {
+			size_t rest = kfree - klargest;
+			size_t ksmall = !rest ? klargest : rest < klargest ? rest : klargest;
+
+			st->free_blocks += rest ? 2 : 1;
+			st->total_blocks += rest ? 2 : 1;
+			if (!st->smallest_free || ksmall < st->smallest_free)
+				st->smallest_free = ksmall;
+		}
 		/*
 		 * Lowest free since the last reset, as this process saw it: free
 		 * now minus how far above its current use this process has been.
@@ -706,59 +727,82 @@ int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags)
 	return rc ? rc : e.fd;
 }
 
-static int mhl_kregion_start(uint32_t index, char *err, size_t errlen)
-{
-	struct memheap_region_info q = { .index = index };
+/* A kernel region prepared (state, maps, window) but not registered yet. */
+struct mhl_kprep {
+	struct memheap_region_info q;
 	struct mhl_kregion *k;
-	size_t win, map_bytes;
 	void *w;
-	int rc;
+	size_t win, map_bytes;
+};
 
-	if (mhl_ioctl(MEMHEAP_IOC_REGION_QUERY, &q)) {
+static void mhl_kregion_undo(struct mhl_kprep *p)
+{
+	if (!p->k)
+		return;
+	if (p->w && p->w != MAP_FAILED)
+		munmap(p->w, p->win);
+	mhl_sys_free(p->k->owner, p->map_bytes);
+	pthread_mutex_destroy(&p->k->lock);
+	mhl_sys_free(p->k, sizeof(*p->k));
+	p->k = NULL;
+}
+
+static int mhl_kregion_prepare(uint32_t index, struct mhl_kprep *p, char *err, size_t errlen)
+{
+	struct memheap_region_info *q = &p->q;
+	struct mhl_kregion *k;
+
+	memset(p, 0, sizeof(*p));
+	q->index = index;
+	if (mhl_ioctl(MEMHEAP_IOC_REGION_QUERY, q)) {
 		snprintf(err, errlen, "region %u: query failed: %s", index, mhl_errno_text(mhl_last_errno()));
 		return MHL_EIO;
 	}
-	q.name[MEMHEAP_NAME_LEN - 1] = '\0';
+	q->name[MEMHEAP_NAME_LEN - 1] = '\0';
 	k = mhl_sys_alloc(sizeof(*k));
-	if (!k)
+	if (!k) {
+		snprintf(err, errlen, "region '%s': no memory for its state", q->name);
 		return MHL_ENOMEM;
+	}
+	p->k = k;
 	pthread_mutex_init(&k->lock, NULL);
 	k->index = index;
 	k->page = mhl_kpage;
 	k->arena_size = MHL_ARENA_MAX;
-	while (k->arena_size > k->page && k->arena_size > q.size / 8)
+	while (k->arena_size > k->page && k->arena_size > q->size / 8)
 		k->arena_size /= 2;
-	win = ((size_t)q.size + k->page - 1) / k->page * k->page * MHL_WINDOW_FACTOR;
-	if (win < 64 * k->page)
-		win = 64 * k->page;
-	k->win_pages = win / k->page;
+	p->win = ((size_t)q->size + k->page - 1) / k->page * k->page * MHL_WINDOW_FACTOR;
+	if (p->win < 64 * k->page)
+		p->win = 64 * k->page;
+	k->win_pages = p->win / k->page;
 	while (((size_t)1 << k->page_shift) < k->page)
 		k->page_shift++;
-	map_bytes = k->win_pages * (sizeof(*k->owner) + 1);
-	k->owner = mhl_sys_alloc(map_bytes);
-	w = mmap(NULL, win, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (!k->owner || w == MAP_FAILED) {
+	p->map_bytes = k->win_pages * (sizeof(*k->owner) + 1);
+	k->owner = mhl_sys_alloc(p->map_bytes);
+	p->w = mmap(NULL, p->win, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!k->owner || p->w == MAP_FAILED) {
 		snprintf(err, errlen, "region '%s': cannot reserve %zu bytes of address space",
-			 q.name, win);
+			 q->name, p->win);
+		mhl_kregion_undo(p);
 		return MHL_ENOMEM;
 	}
 	k->used = (uint8_t *)(k->owner + k->win_pages);
-	k->win = (uintptr_t)w;
-	k->win_end = k->win + win;
-	rc = mhl_region_new(q.name, q.caps ? q.caps : MEMHEAP_CAP_DEFAULT,
-			    q.algo == MEMHEAP_ALGO_BUDDY ? MH_ALGO_BUDDY : MH_ALGO_FIRSTFIT,
-			    MHL_ORIGIN_BACKEND, w, win, k);
-	if (rc < 0) {
-		snprintf(err, errlen, "region '%s': %s", q.name, mhl_strerror(rc));
-		return rc;
-	}
-	mhl_regions[rc].info.dev_addr = q.dev_addr;
+	k->win = (uintptr_t)p->w;
+	k->win_end = k->win + p->win;
 	return 0;
 }
 
+/*
+ * Every region is prepared before any is registered (the registry is
+ * append-only): a start that fails leaves no region behind, and gives back
+ * every state, map and address-space window it took.
+ */
 int mhl_kernel_start(int fd, char *err, size_t errlen)
 {
+	static struct mhl_kprep prep[MHL_MAX_REGIONS];
 	struct memheap_info info = { 0 };
+	uint32_t n, i;
+	int rc = 0;
 
 	mhl_kfd = fd;
 	if (mhl_ioctl(MEMHEAP_IOC_INFO, &info)) {
@@ -777,13 +821,28 @@ int mhl_kernel_start(int fd, char *err, size_t errlen)
 		snprintf(err, errlen, MEMHEAP_DEVICE_PATH ": the module has no regions");
 		return MHL_EIO;
 	}
-	for (uint32_t i = 0; i < info.nr_regions && i < MHL_MAX_REGIONS; i++) {
-		int rc = mhl_kregion_start(i, err, errlen);
+	n = info.nr_regions < MHL_MAX_REGIONS ? info.nr_regions : MHL_MAX_REGIONS;
+	for (i = 0; i < n && !rc; i++)
+		rc = mhl_kregion_prepare(i, &prep[i], err, errlen);
+	for (i = 0; i < n && !rc; i++) {
+		struct mhl_kprep *p = &prep[i];
+		int idx = mhl_region_new(p->q.name, p->q.caps ? p->q.caps : MEMHEAP_CAP_DEFAULT,
+					 p->q.algo == MEMHEAP_ALGO_BUDDY ? MH_ALGO_BUDDY
+									 : MH_ALGO_FIRSTFIT,
+					 MHL_ORIGIN_BACKEND, p->w, p->win, p->k);
 
-		if (rc)
-			return rc;
+		if (idx < 0) {
+			/* cannot happen on a fresh registry; say so if it does */
+			snprintf(err, errlen, "region '%s': %s", p->q.name, mhl_strerror(idx));
+			rc = idx;
+			break;
+		}
+		mhl_regions[idx].info.dev_addr = p->q.dev_addr;
+		p->k = NULL;	/* the region owns it now */
 	}
-	return 0;
+	for (i = 0; i < n; i++)
+		mhl_kregion_undo(&prep[i]);
+	return rc;
 }
 
 void mhl_kernel_lock(struct mhl_region *r, bool lock)

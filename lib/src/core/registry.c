@@ -110,6 +110,31 @@ bool mhl_range_overlaps(const void *start, size_t size)
 	return hit;
 }
 
+/*
+ * One engine arena is at most 2^31 - 1 chunks (first-fit: 16 GiB - 8 bytes);
+ * a larger region (up to the grammar's 1 TiB) is run as several arenas of
+ * equal size, at most MHL_SLICE bytes each, in one heap: every byte is
+ * served, a single block is at most one arena.
+ */
+int mhl_heap_add_sliced(struct mh_heap *heap, void *base, size_t size,
+			const struct mh_region_config *rc_cfg)
+{
+	size_t n = (size + MHL_SLICE - 1) / MHL_SLICE;
+	size_t each = ((size + n - 1) / n + 4095) & ~(size_t)4095;
+	char *p = base;
+
+	while (size) {
+		size_t part = size < each ? size : each;
+		int rc = mh_heap_add_region(heap, p, part, rc_cfg);
+
+		if (rc)
+			return rc;
+		p += part;
+		size -= part;
+	}
+	return 0;
+}
+
 int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 		   enum mhl_region_origin origin, void *base, size_t size,
 		   struct mhl_kregion *k)
@@ -159,7 +184,7 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 		rc = mh_heap_init(&r->heap, &hc);
 		if (rc)
 			goto out;
-		rc = mh_heap_add_region(&r->heap, base, size, &rc_cfg);
+		rc = mhl_heap_add_sliced(&r->heap, base, size, &rc_cfg);
 		if (rc) {
 			mh_heap_destroy(&r->heap);
 			goto out;

@@ -6,6 +6,7 @@
 #include <portable.h>
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../armino/rtos.h"
@@ -171,10 +172,24 @@ static int check_regions(const HeapRegion_t *r, size_t *count)
 }
 
 /*
+ * heap_5 asserts (configASSERT) on a bad definition and on a second call:
+ * the firmware stops there.  So does this: one line on stderr saying why,
+ * then abort() (SIGABRT, a core dump where enabled), before anything was
+ * changed.  A program is never left running on a heap it did not define.
+ */
+static __attribute__((noreturn, cold)) void define_assert_failed(void)
+{
+	mhl_rtos_diag("vPortDefineHeapRegions",
+		      "configASSERT failed (heap_5 stops here): aborting");
+	abort();
+}
+
+/*
  * heap_5: the regions become the heap of pvPortMalloc from now on.  Bad
  * input (NULL, no region, unordered or overlapping regions, a region
  * overlapping memory another heap manages, a region too small, a second
- * call) is diagnosed on stderr and changes nothing.
+ * call) is diagnosed on stderr and aborts the program, as heap_5's
+ * configASSERT does.
  */
 MHL_EXPORT void vPortDefineHeapRegions(const HeapRegion_t *const pxHeapRegions)
 {
@@ -183,18 +198,20 @@ MHL_EXPORT void vPortDefineHeapRegions(const HeapRegion_t *const pxHeapRegions)
 
 	if (!pxHeapRegions) {
 		mhl_rtos_diag("vPortDefineHeapRegions", "NULL region array");
-		return;
+		define_assert_failed();
 	}
 	pthread_mutex_lock(&define_lock);
 	if (defined_heap()) {
 		mhl_rtos_diag("vPortDefineHeapRegions",
-			      "heap regions are already defined; call ignored");
-		goto out;
+			      "heap regions are already defined (heap_5 takes one definition)");
+		goto fail;
 	}
 	if (check_regions(pxHeapRegions, &n) != 0)
-		goto out;
-	if (mhl_oheap_init(&region_heap, "freertos_heap") != MHL_OK)
-		goto out;
+		goto fail;
+	if (mhl_oheap_init(&region_heap, "freertos_heap") != MHL_OK) {
+		mhl_rtos_diag("vPortDefineHeapRegions", "cannot set up the heap");
+		goto fail;
+	}
 	for (i = 0; i < n && rc == MHL_OK; i++)
 		rc = mhl_oheap_add(&region_heap, pxHeapRegions[i].pucStartAddress,
 				   pxHeapRegions[i].xSizeInBytes, MH_ALGO_FIRSTFIT);
@@ -206,9 +223,12 @@ MHL_EXPORT void vPortDefineHeapRegions(const HeapRegion_t *const pxHeapRegions)
 			      rc == MHL_EOVERLAP ? "overlaps memory another heap manages" :
 			      rc == MHL_ENOMEM ? "too small" : mhl_strerror(rc));
 		mhl_oheap_destroy(&region_heap);
-		goto out;
+		goto fail;
 	}
 	atomic_store_explicit(&regions_defined, true, memory_order_release);
-out:
 	pthread_mutex_unlock(&define_lock);
+	return;
+fail:
+	pthread_mutex_unlock(&define_lock);
+	define_assert_failed();
 }
