@@ -69,11 +69,17 @@ since_mark() {
 	dmesg | awk -v m="$current_mark" 'found { print } index($0, m) { found = 1 }'
 }
 
-SPLAT_RE='WARNING:|BUG:|Oops|Call trace:|Unable to handle kernel|kernel BUG|refcount_t:|list_add corruption|list_del corruption|general protection|stack-protector|UBSAN|KASAN|page allocation failure'
+# The rig's splat list (selftests/qemu/splat-patterns, which the host scans
+# guest.log with), as the initramfs carries it.
+SPLAT_PATTERNS=/etc/memheap/splat-patterns
 
 # No splat in the log since the mark.
 no_splat() {
-	splat=$(since_mark | grep -E "$SPLAT_RE")
+	if [ ! -r "$SPLAT_PATTERNS" ]; then
+		echo "# splat: cannot read $SPLAT_PATTERNS"
+		return 1
+	fi
+	splat=$(since_mark | grep -E -f "$SPLAT_PATTERNS")
 	[ -z "$splat" ] && return 0
 	echo "$splat" | sed 's/^/# splat: /'
 	return 1

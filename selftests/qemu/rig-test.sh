@@ -47,39 +47,26 @@ cat >"$clean_log" <<'EOF'
 EOF
 check "splat-scan: a clean log passes" "$here/splat-scan.sh" "$clean_log"
 
-# One real-looking line per pattern family.
-splats=(
-	"[   12.1] WARNING: CPU: 1 PID: 92 at kmod/region.c:120 memheap_probe+0x40/0x1a0 [memheap]"
-	"[   12.1] BUG: Bad page state in process memheap-test  pfn:7c001"
-	"[   12.1] Internal error: Oops: 0000000096000004 [#1] SMP"
-	"[   12.1] Call trace:"
-	"[   12.1] Kernel panic - not syncing: Oops: Fatal exception"
-	"[   12.1] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008"
-	"[   12.1] general protection fault, probably for non-canonical address 0xdead000000000100"
-	"[   12.1] BUG: KASAN: use-after-free in memheap_free+0x30/0x80"
-	"[   12.1] UBSAN: shift-out-of-bounds in kmod/buddy.c:88:20"
-	"[   12.1] WARNING: possible circular locking dependency detected"
-	"[   12.1] other info that might help us debug this: lockdep chain"
-	"[   12.1] INFO: task memheap-test:77 blocked for more than 120 seconds."
-	"[   12.1] list_add corruption. prev->next should be next (ffff000003a1c0a8)"
-	"[   12.1] list_del corruption, ffff000003a1c0a8->next is LIST_POISON1 (dead000000000100)"
-	"[   12.1] refcount_t: underflow; use-after-free."
-	"[   12.1] kernel BUG at kmod/pool.c:42!"
-	"[   12.1] Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: memheap_ioctl+0x1c8/0x1d0"
-	"[   12.1] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [memheap-test:80]"
-	"[   12.1] Watchdog detected hard LOCKUP on cpu 1"
-	"[   12.1] INFO: rcu_sched self-detected stall on CPU"
-	"[   12.1] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:"
-)
+# The boot of a debug kernel (KASAN, KFENCE, kmemleak, lockdep, DMA-API
+# debug, ODEBUG banners) is no splat.
+debug_boot="$here/rig-tests/debug-boot.log"
+found=$("$here/splat-scan.sh" "$debug_boot")
+check "splat-scan: a debug kernel's boot lines pass ($(wc -l <"$debug_boot") lines)" \
+	test $? -eq 0 -a -z "$found"
+
+# One real report line per class (rig-tests/splat-reports.log): each one,
+# put in the middle of the debug boot log, is caught, and only it.
+mapfile -t splats < <(grep -v -e '^#' -e '^[[:space:]]*$' "$here/rig-tests/splat-reports.log")
+check "splat-scan: report corpus read (${#splats[@]} lines)" test ${#splats[@]} -ge 40
 i=0
 for line in "${splats[@]}"; do
 	i=$((i + 1))
 	log="$work/splat-$i.log"
-	{ head -n 5 "$clean_log"; echo "$line"; tail -n +6 "$clean_log"; } >"$log"
+	{ head -n 20 "$debug_boot"; echo "$line"; tail -n +21 "$debug_boot"; } >"$log"
 	found=$("$here/splat-scan.sh" "$log")
 	status=$?
 	check "splat-scan: caught '${line#*] }'" \
-		test "$status" -eq 1 -a "$found" = "6:$line"
+		test "$status" -eq 1 -a "$found" = "21:$line"
 done
 # Every pattern in the list is exercised by at least one line above.
 while read -r pattern; do
@@ -246,6 +233,8 @@ cp "$here/rig-tests/check-full.sh" "$payload/run"
 python3 "$here/board.py" "$board" carveouts >"$payload/carveouts"
 python3 "$here/board.py" "$board" params >"$payload/params"
 python3 "$here/board.py" "$board" expected >"$payload/regions.expected"
+grep -v -e '^#' -e '^[[:space:]]*$' "$here/splat-patterns" >"$payload/splat-patterns"
+cp "$here/rig-tests/debug-boot.log" "$here/rig-tests/splat-reports.log" "$payload/"
 if ! "${cross}gcc" -std=c11 -Wall -Wextra -Werror -O2 \
 	-o "$payload/echo-args" "$here/rig-tests/echo-args.c"; then
 	not_ok "cross-compiling rig-tests/echo-args.c"
