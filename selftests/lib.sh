@@ -104,11 +104,15 @@ unload_if_loaded() {
 	! is_loaded
 }
 
-# Reach a state where $1 exists (file test), polling briefly: devtmpfs
-# nodes and helper-made files appear asynchronously.
+# Reach a state where $1 exists (file test), polling: devtmpfs nodes and
+# helper-made files appear asynchronously.  The bound (600 polls 0.05 s
+# apart, 30 s or more) only costs time when something is broken; a loaded
+# emulated guest can take seconds to start a helper.  With $2, a pid,
+# stop as soon as that process is gone (it will not make the file).
 wait_for() {
 	n=0
-	while [ ! -e "$1" ] && [ $n -lt 100 ]; do
+	while [ ! -e "$1" ] && [ $n -lt 600 ]; do
+		[ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || break
 		sleep 0.05
 		n=$((n + 1))
 	done
