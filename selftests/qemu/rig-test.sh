@@ -101,7 +101,7 @@ verdict_case payload-status-3 0 3 "payload exited 3" "$clean_log" 'MEMHEAP-RESUL
 verdict_case payload-status-255 0 255 "payload exited 255" "$clean_log" 'MEMHEAP-RESULT rc=255\n'
 verdict_case no-marker 0 125 "no end marker" "$clean_log" 'output, then nothing\n'
 verdict_case empty-channel 0 125 "no end marker" "$clean_log" ''
-verdict_case timeout 124 125 "within 60 s" "$clean_log" 'still running\n'
+verdict_case timeout 124 125 "no progress for 60 s" "$clean_log" 'still running\n'
 verdict_case qemu-error 1 125 "QEMU exited with status 1" "$clean_log" ''
 verdict_case marker-not-last 0 125 "no end marker" "$clean_log" 'MEMHEAP-RESULT rc=0\nlate output\n'
 verdict_case marker-garbled 0 125 "no end marker" "$clean_log" 'MEMHEAP-RESULT rc=0x\n'
@@ -284,6 +284,36 @@ check "boot bare: the failure says the marker is missing" test $? -eq 0
 grep -q '^rig-check: all passed$' "$work/bare/results.log"
 check "boot bare: every guest check passed" test $? -eq 0
 grep '^rig-check: FAIL' "$work/bare/results.log" | sed 's/^/  | /'
+
+# ---- boots 3 and 4: the hang guard counts silence, not time ------------------
+# A payload that writes a line every 3 s for 60 s outlives a 25 s guard and
+# passes; one that goes silent is stopped after 25 s without progress.
+
+payload="$work/payload-slow"
+mkdir -p "$payload"
+printf '#!/bin/sh\nfor i in $(seq 20); do echo "tick $i"; sleep 3; done\nexit 0\n' >"$payload/run"
+chmod 755 "$payload/run"
+start=$(date +%s)
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
+	--scenario bare --out "$work/slow" --timeout 25 --payload "$payload" \
+	>"$work/slow.stdout" 2>&1
+status=$?
+took=$(( $(date +%s) - start ))
+check "boot slow: a payload writing for 60 s passes a 25 s no-progress guard (took ${took} s)" \
+	test $status -eq 0 -a $took -gt 25
+[ $status -eq 0 ] || sed 's/^/  | /' "$work/slow.stdout" | tail -n 25
+
+payload="$work/payload-silent"
+mkdir -p "$payload"
+printf '#!/bin/sh\necho "going quiet"\nsleep 3600\n' >"$payload/run"
+chmod 755 "$payload/run"
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
+	--scenario bare --out "$work/silent" --timeout 25 --payload "$payload" \
+	>"$work/silent.stdout" 2>&1
+status=$?
+check "boot silent: a payload silent for 25 s is stopped (125)" test $status -eq 125
+grep -q 'no progress for 25 s' "$work/silent.stdout"
+check "boot silent: the failure says no progress" test $? -eq 0
 
 echo "rig-test: boots took ${boot_full} s (full) and ${boot_bare} s (bare)"
 echo "rig-test: $passed passed, $failed failed (files in $work)"
