@@ -69,11 +69,17 @@ since_mark() {
 	dmesg | awk -v m="$current_mark" 'found { print } index($0, m) { found = 1 }'
 }
 
-SPLAT_RE='WARNING:|BUG:|Oops|Call trace:|Unable to handle kernel|kernel BUG|refcount_t:|list_add corruption|list_del corruption|general protection|stack-protector|UBSAN|KASAN|page allocation failure'
+# The rig's splat list (selftests/qemu/splat-patterns, which the host scans
+# guest.log with), as the initramfs carries it.
+SPLAT_PATTERNS=/etc/memheap/splat-patterns
 
 # No splat in the log since the mark.
 no_splat() {
-	splat=$(since_mark | grep -E "$SPLAT_RE")
+	if [ ! -r "$SPLAT_PATTERNS" ]; then
+		echo "# splat: cannot read $SPLAT_PATTERNS"
+		return 1
+	fi
+	splat=$(since_mark | grep -E -f "$SPLAT_PATTERNS")
 	[ -z "$splat" ] && return 0
 	echo "$splat" | sed 's/^/# splat: /'
 	return 1
@@ -98,11 +104,15 @@ unload_if_loaded() {
 	! is_loaded
 }
 
-# Reach a state where $1 exists (file test), polling briefly: devtmpfs
-# nodes and helper-made files appear asynchronously.
+# Reach a state where $1 exists (file test), polling: devtmpfs nodes and
+# helper-made files appear asynchronously.  The bound (600 polls 0.05 s
+# apart, 30 s or more) only costs time when something is broken; a loaded
+# emulated guest can take seconds to start a helper.  With $2, a pid,
+# stop as soon as that process is gone (it will not make the file).
 wait_for() {
 	n=0
-	while [ ! -e "$1" ] && [ $n -lt 100 ]; do
+	while [ ! -e "$1" ] && [ $n -lt 600 ]; do
+		[ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || break
 		sleep 0.05
 		n=$((n + 1))
 	done

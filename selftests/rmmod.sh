@@ -25,7 +25,7 @@ refused_while() {
 	rm -f "$ready"
 	"$MHTOOL" hold "$1" "$ready" &
 	holder=$!
-	if check "holder set up" wait_for "$ready"; then
+	if check "holder set up" wait_for "$ready" $holder; then
 		check "rmmod refused" eval '! rmmod memheap 2>/dev/null'
 		check "still loaded" is_loaded
 		check "device still there" test -e /dev/memheap

@@ -33,11 +33,36 @@ static void *psram_here(void)
 	return p;
 }
 
-static const char *dump(struct capture *c)
+/* The dump, parsed: every row must parse, header and summary once each. */
+static void dump(struct dump *d)
 {
-	capture_begin(c, STDOUT_FILENO);
+	struct capture c;
+
+	capture_begin(&c, STDOUT_FILENO);
 	os_dump_memory_stats(0, 0, NULL);
-	return capture_end(c);
+	dump_parse(capture_end(&c), d);
+	capture_free(&c);
+	CHECK_EQ(d->header, 1);
+	CHECK_EQ(d->footer, 1);
+	CHECK(d->nrows >= 0);
+	CHECK_EQU(d->listed, (size_t)(d->nrows > 0 ? d->nrows : 0));
+	/* no filter: every outstanding one is listed, with age = now - tick */
+	CHECK_EQU(d->listed, d->outstanding);
+	for (int i = 0; i < d->nrows; i++)
+		CHECK_EQU(d->rows[i].age, d->now - d->rows[i].tick);
+}
+
+/* Exactly one row at @site, for @ptr and @size. */
+static void check_row(const struct dump *d, const char *site, const void *ptr,
+		      size_t size)
+{
+	const struct dump_row *r = NULL;
+
+	CHECK_EQ(dump_rows_at(d, site, &r), 1);
+	if (!r)
+		return;
+	CHECK_PTR(r->ptr, ptr);
+	CHECK_EQU(r->size, size);
 }
 
 static void bad_free_here(void *p)
@@ -48,6 +73,7 @@ static void bad_free_here(void *p)
 int main(void)
 {
 	char site_a[64], site_z[64], site_p[64];
+	struct dump d;
 	struct capture c;
 	const char *out;
 	unsigned char *a, *z, *p;
@@ -66,20 +92,21 @@ int main(void)
 	snprintf(site_z, sizeof(site_z), "zallocate_here:%d", line_z);
 	snprintf(site_p, sizeof(site_p), "psram_here:%d", line_p);
 
-	out = dump(&c);
-	CHECK_EQ(count_lines_with(out, site_a), 1);
-	CHECK_EQ(count_lines_with(out, site_z), 1);
-	CHECK_EQ(count_lines_with(out, site_p), p ? 1 : 0);
-	CHECK_EQ(count_lines_with(out, " 40 "), 1);
-	CHECK(strstr(out, p ? "3 listed (4064 bytes) of 3 outstanding" :
-			      "2 listed (64 bytes) of 2 outstanding") != NULL);
-	capture_free(&c);
+	dump(&d);
+	CHECK_EQ(d.nrows, p ? 3 : 2);
+	check_row(&d, site_a, a, 40);
+	check_row(&d, site_z, z, 24);
+	if (p)
+		check_row(&d, site_p, p, 4000);
+	else
+		CHECK_EQ(dump_rows_at(&d, site_p, NULL), 0);
+	CHECK_EQU(d.bytes, p ? 4064u : 64u);
 
 	os_free(a);		/* the macro: os_free_debug */
-	out = dump(&c);
-	CHECK_EQ(count_lines_with(out, site_a), 0);
-	CHECK_EQ(count_lines_with(out, site_z), 1);
-	capture_free(&c);
+	dump(&d);
+	CHECK_EQ(d.nrows, p ? 2 : 1);
+	CHECK_EQ(dump_rows_at(&d, site_a, NULL), 0);
+	check_row(&d, site_z, z, 24);
 
 	/* a double free is reported with the call site, nothing changes */
 	capture_begin(&c, STDERR_FILENO);
@@ -88,12 +115,20 @@ int main(void)
 	CHECK(strstr(out, "bad_free_here") != NULL);
 	capture_free(&c);
 	CHECK_EQ(mhl_check(0, true), MHL_OK);
+	dump(&d);
+	CHECK_EQ(d.nrows, p ? 2 : 1);
+	check_row(&d, site_z, z, 24);
 
 	psram_free(p);		/* os_free: the debug one */
 	os_free(z);
-	out = dump(&c);
-	CHECK(strstr(out, "0 listed (0 bytes) of 0 outstanding") != NULL);
+	dump(&d);
+	CHECK_EQ(d.nrows, 0);
+	CHECK_EQU(d.outstanding, 0);
+	CHECK_EQU(d.bytes, 0);
 	/* on the embedded backend the dump says memshow cannot see these regions */
+	capture_begin(&c, STDOUT_FILENO);
+	os_dump_memory_stats(0, 0, NULL);
+	out = capture_end(&c);
 	CHECK((strstr(out, "embedded backend: the regions are simulated inside this process; "
 			   "memshow (which asks memheap.ko) cannot see them") != NULL) ==
 	      !strcmp(memheap_backend(), "embedded"));
@@ -104,12 +139,11 @@ int main(void)
 	REQUIRE(a != NULL);
 	for (i = 0; i < 10; i++)
 		CHECK(a[i] == 0);
-	out = dump(&c);
-	CHECK_EQ(count_lines_with(out, "caller_fn:77"), 1);
-	capture_free(&c);
+	dump(&d);
+	CHECK_EQ(d.nrows, 1);
+	check_row(&d, "caller_fn:77", a, 10);
 	CHECK((os_free_debug)("caller_fn", 78, a) == NULL);
-	out = dump(&c);
-	CHECK_EQ(count_lines_with(out, "caller_fn:77"), 0);
-	capture_free(&c);
+	dump(&d);
+	CHECK_EQ(d.nrows, 0);
 	return lt_done();
 }

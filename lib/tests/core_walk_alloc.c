@@ -14,6 +14,7 @@
  * region's lock held by the walk while the callback waited for the
  * tracking lock held by the fork).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -133,18 +134,42 @@ static void *forker(void *arg)
 		sched_yield();
 	pid = fork();
 	if (pid == 0) {
-		int bad = 0;
+		int bad = 0, rc;
 
 		for (unsigned int i = 0; i < nregions; i++) {
 			unsigned char *p = mhl_region_alloc(i, TMP_SIZE, 0, 0);
 
-			if (!p || !fill_check(p, TMP_SIZE, 0x3c) || mhl_free(p, "child"))
+			if (!p) {
+				fprintf(stderr, "child: region %u: allocation failed\n", i);
 				bad = 1;
+				continue;
+			}
+			if (!fill_check(p, TMP_SIZE, 0x3c)) {
+				fprintf(stderr, "child: region %u: %p reads back wrong\n", i, (void *)p);
+				bad = 1;
+			}
+			rc = mhl_free(p, "child");
+			if (rc) {
+				fprintf(stderr, "child: region %u: free %p: %d\n", i, (void *)p, rc);
+				bad = 1;
+			}
 		}
-		_exit(bad || mhl_check(0, true) ? 1 : 0);
+		rc = mhl_check(0, true);
+		if (rc) {
+			fprintf(stderr, "child: mhl_check: %d\n", rc);
+			bad = 1;
+		}
+		_exit(bad ? 10 : 0);	/* what failed is on stderr */
 	}
-	if (pid > 0 && waitpid(pid, &child_status, 0) != pid)
-		child_status = -1;
+	if (pid > 0) {
+		pid_t w;
+
+		do
+			w = waitpid(pid, &child_status, 0);
+		while (w < 0 && errno == EINTR);
+		if (w != pid)
+			child_status = -1;
+	}
 	return NULL;
 }
 
@@ -228,7 +253,12 @@ int main(void)
 	atomic_store(&fork_go, 1);	/* if no callback ran: fork anyway, do not hang */
 	REQUIRE(pthread_join(t, NULL) == 0);
 	CHECK_EQ(mhl_free(rw[0].mark, "test"), 0);
-	CHECK(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 0);
+	if (child_status == -1)
+		LT_FAIL_AT(__FILE__, __LINE__, "fork or waitpid failed");
+	else if (WIFSIGNALED(child_status))
+		LT_FAIL_AT(__FILE__, __LINE__, "child killed by signal %d", WTERMSIG(child_status));
+	else
+		CHECK_EQ(WEXITSTATUS(child_status), 0);
 	CHECK_EQ(mhl_check(0, true), 0);
 
 	return lt_done();

@@ -68,6 +68,9 @@ fi
 python3 "$here/board.py" "$board" params >"$stage/etc/memheap/params"
 python3 "$here/board.py" "$board" expected >"$stage/etc/memheap/regions.expected"
 python3 "$here/board.py" "$board" carveouts >"$stage/etc/memheap/carveouts"
+# the host's splat list for guest-side checks (selftests/lib.sh), patterns
+# only: an empty line given to grep -f would match every line
+grep -v -e '^#' -e '^[[:space:]]*$' "$here/splat-patterns" >"$stage/etc/memheap/splat-patterns"
 echo "memheap-qemu" >"$stage/etc/hostname"
 
 python3 "$here/mkcpio.py" "$out" "$stage" --node /dev/console:600:c:5:1

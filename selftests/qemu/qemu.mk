@@ -39,7 +39,7 @@ QEMU_RUN_OPTS = --build $(QEMU_BUILD) --kernel $(QEMU_KERNEL) \
 	$(if $(QEMU_APPEND),--append "$(QEMU_APPEND)")
 
 QEMU_INITRAMFS_INPUTS := $(addprefix $(QEMU_DIR)/,mkinitramfs.sh kmods.py \
-	mkcpio.py board.py guest/init guest/memheap-load) $(QEMU_BOARD)
+	mkcpio.py board.py guest/init guest/memheap-load splat-patterns) $(QEMU_BOARD)
 
 .PHONY: qemu-dtb qemu-initramfs qemu-run qemu-exec qemu-rig-test qemu-kernel
 

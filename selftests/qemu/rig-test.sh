@@ -47,39 +47,26 @@ cat >"$clean_log" <<'EOF'
 EOF
 check "splat-scan: a clean log passes" "$here/splat-scan.sh" "$clean_log"
 
-# One real-looking line per pattern family.
-splats=(
-	"[   12.1] WARNING: CPU: 1 PID: 92 at kmod/region.c:120 memheap_probe+0x40/0x1a0 [memheap]"
-	"[   12.1] BUG: Bad page state in process memheap-test  pfn:7c001"
-	"[   12.1] Internal error: Oops: 0000000096000004 [#1] SMP"
-	"[   12.1] Call trace:"
-	"[   12.1] Kernel panic - not syncing: Oops: Fatal exception"
-	"[   12.1] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008"
-	"[   12.1] general protection fault, probably for non-canonical address 0xdead000000000100"
-	"[   12.1] BUG: KASAN: use-after-free in memheap_free+0x30/0x80"
-	"[   12.1] UBSAN: shift-out-of-bounds in kmod/buddy.c:88:20"
-	"[   12.1] WARNING: possible circular locking dependency detected"
-	"[   12.1] other info that might help us debug this: lockdep chain"
-	"[   12.1] INFO: task memheap-test:77 blocked for more than 120 seconds."
-	"[   12.1] list_add corruption. prev->next should be next (ffff000003a1c0a8)"
-	"[   12.1] list_del corruption, ffff000003a1c0a8->next is LIST_POISON1 (dead000000000100)"
-	"[   12.1] refcount_t: underflow; use-after-free."
-	"[   12.1] kernel BUG at kmod/pool.c:42!"
-	"[   12.1] Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: memheap_ioctl+0x1c8/0x1d0"
-	"[   12.1] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [memheap-test:80]"
-	"[   12.1] Watchdog detected hard LOCKUP on cpu 1"
-	"[   12.1] INFO: rcu_sched self-detected stall on CPU"
-	"[   12.1] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:"
-)
+# The boot of a debug kernel (KASAN, KFENCE, kmemleak, lockdep, DMA-API
+# debug, ODEBUG banners) is no splat.
+debug_boot="$here/rig-tests/debug-boot.log"
+found=$("$here/splat-scan.sh" "$debug_boot")
+check "splat-scan: a debug kernel's boot lines pass ($(wc -l <"$debug_boot") lines)" \
+	test $? -eq 0 -a -z "$found"
+
+# One real report line per class (rig-tests/splat-reports.log): each one,
+# put in the middle of the debug boot log, is caught, and only it.
+mapfile -t splats < <(grep -v -e '^#' -e '^[[:space:]]*$' "$here/rig-tests/splat-reports.log")
+check "splat-scan: report corpus read (${#splats[@]} lines)" test ${#splats[@]} -ge 40
 i=0
 for line in "${splats[@]}"; do
 	i=$((i + 1))
 	log="$work/splat-$i.log"
-	{ head -n 5 "$clean_log"; echo "$line"; tail -n +6 "$clean_log"; } >"$log"
+	{ head -n 20 "$debug_boot"; echo "$line"; tail -n +21 "$debug_boot"; } >"$log"
 	found=$("$here/splat-scan.sh" "$log")
 	status=$?
 	check "splat-scan: caught '${line#*] }'" \
-		test "$status" -eq 1 -a "$found" = "6:$line"
+		test "$status" -eq 1 -a "$found" = "21:$line"
 done
 # Every pattern in the list is exercised by at least one line above.
 while read -r pattern; do
@@ -114,7 +101,7 @@ verdict_case payload-status-3 0 3 "payload exited 3" "$clean_log" 'MEMHEAP-RESUL
 verdict_case payload-status-255 0 255 "payload exited 255" "$clean_log" 'MEMHEAP-RESULT rc=255\n'
 verdict_case no-marker 0 125 "no end marker" "$clean_log" 'output, then nothing\n'
 verdict_case empty-channel 0 125 "no end marker" "$clean_log" ''
-verdict_case timeout 124 125 "within 60 s" "$clean_log" 'still running\n'
+verdict_case timeout 124 125 "no progress for 60 s" "$clean_log" 'still running\n'
 verdict_case qemu-error 1 125 "QEMU exited with status 1" "$clean_log" ''
 verdict_case marker-not-last 0 125 "no end marker" "$clean_log" 'MEMHEAP-RESULT rc=0\nlate output\n'
 verdict_case marker-garbled 0 125 "no end marker" "$clean_log" 'MEMHEAP-RESULT rc=0x\n'
@@ -246,6 +233,8 @@ cp "$here/rig-tests/check-full.sh" "$payload/run"
 python3 "$here/board.py" "$board" carveouts >"$payload/carveouts"
 python3 "$here/board.py" "$board" params >"$payload/params"
 python3 "$here/board.py" "$board" expected >"$payload/regions.expected"
+grep -v -e '^#' -e '^[[:space:]]*$' "$here/splat-patterns" >"$payload/splat-patterns"
+cp "$here/rig-tests/debug-boot.log" "$here/rig-tests/splat-reports.log" "$payload/"
 if ! "${cross}gcc" -std=c11 -Wall -Wextra -Werror -O2 \
 	-o "$payload/echo-args" "$here/rig-tests/echo-args.c"; then
 	not_ok "cross-compiling rig-tests/echo-args.c"
@@ -295,6 +284,36 @@ check "boot bare: the failure says the marker is missing" test $? -eq 0
 grep -q '^rig-check: all passed$' "$work/bare/results.log"
 check "boot bare: every guest check passed" test $? -eq 0
 grep '^rig-check: FAIL' "$work/bare/results.log" | sed 's/^/  | /'
+
+# ---- boots 3 and 4: the hang guard counts silence, not time ------------------
+# A payload that writes a line every 3 s for 60 s outlives a 25 s guard and
+# passes; one that goes silent is stopped after 25 s without progress.
+
+payload="$work/payload-slow"
+mkdir -p "$payload"
+printf '#!/bin/sh\nfor i in $(seq 20); do echo "tick $i"; sleep 3; done\nexit 0\n' >"$payload/run"
+chmod 755 "$payload/run"
+start=$(date +%s)
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
+	--scenario bare --out "$work/slow" --timeout 25 --payload "$payload" \
+	>"$work/slow.stdout" 2>&1
+status=$?
+took=$(( $(date +%s) - start ))
+check "boot slow: a payload writing for 60 s passes a 25 s no-progress guard (took ${took} s)" \
+	test $status -eq 0 -a $took -gt 25
+[ $status -eq 0 ] || sed 's/^/  | /' "$work/slow.stdout" | tail -n 25
+
+payload="$work/payload-silent"
+mkdir -p "$payload"
+printf '#!/bin/sh\necho "going quiet"\nsleep 3600\n' >"$payload/run"
+chmod 755 "$payload/run"
+"$here/run.sh" --build "$build" --initramfs "$initramfs" --kernel "$kernel" --board "$board" \
+	--scenario bare --out "$work/silent" --timeout 25 --payload "$payload" \
+	>"$work/silent.stdout" 2>&1
+status=$?
+check "boot silent: a payload silent for 25 s is stopped (125)" test $status -eq 125
+grep -q 'no progress for 25 s' "$work/silent.stdout"
+check "boot silent: the failure says no progress" test $? -eq 0
 
 echo "rig-test: boots took ${boot_full} s (full) and ${boot_bare} s (bare)"
 echo "rig-test: $passed passed, $failed failed (files in $work)"

@@ -8,7 +8,9 @@
 # Options:
 #   --scenario full|bare  device tree with the board's carveouts (full,
 #                         default) or QEMU's own (bare)
-#   --timeout SECONDS     whole-run limit (default 300)
+#   --timeout SECONDS     hang guard: stop the guest when neither log has
+#                         grown for SECONDS (default 300), or after 10 x
+#                         SECONDS in all
 #   --out DIR             logs and per-run files (default BUILD/SCENARIO)
 #   --build DIR           rig build directory holding SCENARIO.dtb and
 #                         initramfs.cpio.gz (default build/qemu)
@@ -108,7 +110,7 @@ rm -f "$guest" "$results" "$out/qemu.log"
 
 start=$(date +%s.%N)
 # shellcheck disable=SC2046
-timeout -k 5 "$timeout" qemu-system-aarch64 $(machine_args "") \
+qemu-system-aarch64 $(machine_args "") \
 	-kernel "$kernel" -initrd "$out/initrd.cpio.gz" -dtb "$dtb" \
 	-append "console=ttyAMA0 panic=-1 $append" \
 	-serial "file:$guest" \
@@ -116,9 +118,38 @@ timeout -k 5 "$timeout" qemu-system-aarch64 $(machine_args "") \
 	-device virtconsole,chardev=results,name=memheap.results \
 	</dev/null >"$out/qemu.log" 2>&1 &
 qemu_pid=$!
-# timeout(1) runs in its own process group, out of reach of ^C: pass an
-# interrupt on so no QEMU is left behind.
 trap 'kill -TERM $qemu_pid 2>/dev/null; wait $qemu_pid; exit 130' INT TERM
+
+# The hang guard counts time without progress, not time: a guest that
+# writes nothing to either log for $timeout seconds is stopped (status
+# 124, as timeout(1) gives).  A loaded host makes an emulated guest many
+# times slower, and a whole-run limit then fails runs that are merely
+# slow.  A guest that never stops writing is stopped after 10 x $timeout.
+watchdog() {
+	local began last_change now size last_size=""
+	began=$(date +%s)
+	last_change=$began
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		sleep 1
+		size=$(cat "$guest" "$results" 2>/dev/null | wc -c)
+		now=$(date +%s)
+		if [ "$size" != "$last_size" ]; then
+			last_size=$size
+			last_change=$now
+		fi
+		if [ $((now - last_change)) -ge "$timeout" ] ||
+		   [ $((now - began)) -ge $((timeout * 10)) ]; then
+			: >"$out/stalled"
+			kill -TERM "$qemu_pid" 2>/dev/null
+			sleep 5
+			kill -KILL "$qemu_pid" 2>/dev/null
+			return
+		fi
+	done
+}
+rm -f "$out/stalled"
+watchdog &
+watchdog_pid=$!
 tail_pid=""
 if [ $quiet -eq 0 ]; then
 	tail -n +1 -s 0.2 -f --pid=$qemu_pid "$results" |
@@ -127,6 +158,12 @@ if [ $quiet -eq 0 ]; then
 fi
 wait $qemu_pid
 qemu_status=$?
+kill "$watchdog_pid" 2>/dev/null
+wait "$watchdog_pid" 2>/dev/null
+if [ -e "$out/stalled" ]; then
+	qemu_status=124
+	rm -f "$out/stalled"
+fi
 [ -z "$tail_pid" ] || wait "$tail_pid"
 elapsed=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
 

@@ -3,8 +3,8 @@
 # Usage: verdict.sh OUTDIR QEMU_STATUS [TIMEOUT_SECONDS]
 #   OUTDIR       holds guest.log (kernel console) and results.log (payload
 #                channel, ended by the end marker "MEMHEAP-RESULT rc=N")
-#   QEMU_STATUS  exit status of `timeout ... qemu-system-aarch64` (124: the
-#                timeout fired)
+#   QEMU_STATUS  exit status of qemu-system-aarch64 (124: run.sh's hang
+#                guard stopped it: no progress)
 # Prints one line per finding and a final verdict; exit status:
 #   the payload's status N     marker found, no splat (0 = pass)
 #   125                        no end marker (timeout, crash, panic, early
@@ -38,7 +38,7 @@ fi
 status=0
 if [ -z "$rc" ]; then
 	if [ "$qemu_status" -eq 124 ]; then
-		say "FAIL: no end marker: the guest did not finish within ${timeout} s"
+		say "FAIL: no end marker: the guest made no progress for ${timeout} s (or ran for 10 x ${timeout} s)"
 	elif [ "$qemu_status" -ne 0 ]; then
 		say "FAIL: no end marker: QEMU exited with status $qemu_status (see $out/qemu.log)"
 	else

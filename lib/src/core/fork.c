@@ -5,6 +5,11 @@
  * (the LD_PRELOAD malloc sees many) never starts with a lock held by a
  * thread it does not have.  Standalone heaps are their families' own.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "core/internal.h"
 
 /* The locks of kernel regions (@kernel) or of engine regions. */
@@ -26,6 +31,25 @@ static void mhl_regions_lock(bool kernel, bool lock)
 	}
 }
 
+/*
+ * The kernel backend's buffers are MAP_SHARED: the child makes its private
+ * copies after fork() returned, while the parent goes on.  Until the child
+ * says its copies are made (one byte on this pipe, or end of file if it
+ * died), the parent keeps every core lock, so none of its threads changes
+ * a buffer's heap (block headers live in the buffers) during the copy: a
+ * copy taken while the parent allocated in the same arena would be torn.
+ * Only one fork at a time gets here (the init lock is held), so one pipe
+ * is enough.
+ */
+static int mhl_fork_pipe[2] = { -1, -1 };
+
+static void mhl_fork_pipe_close(int end)
+{
+	if (mhl_fork_pipe[end] >= 0)
+		close(mhl_fork_pipe[end]);
+	mhl_fork_pipe[end] = -1;
+}
+
 static void mhl_fork_prepare(void)
 {
 	pthread_mutex_lock(&mhl_init_lock);
@@ -37,6 +61,9 @@ static void mhl_fork_prepare(void)
 	mhl_tcache_fork_lock(true);
 	mhl_regions_lock(false, true);
 	pthread_mutex_lock(&mhl_kbuf_lock);
+	/* without a pipe the parent does not wait (and the copy may tear) */
+	if (mhl_kernel_in_use() && pipe2(mhl_fork_pipe, O_CLOEXEC) != 0)
+		mhl_fork_pipe[0] = mhl_fork_pipe[1] = -1;
 }
 
 static void mhl_fork_done(void)
@@ -52,12 +79,43 @@ static void mhl_fork_done(void)
 	pthread_mutex_unlock(&mhl_init_lock);
 }
 
+/* Also after a failed fork(): then the read sees end of file at once. */
+static void mhl_fork_parent(void)
+{
+	int saved = errno;
+
+	if (mhl_fork_pipe[0] >= 0) {
+		char c;
+		ssize_t n;
+
+		mhl_fork_pipe_close(1);
+		do
+			n = read(mhl_fork_pipe[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		mhl_fork_pipe_close(0);
+	}
+	mhl_fork_done();
+	errno = saved;
+}
+
 static void mhl_fork_child(void)
 {
+	int saved = errno;
+
 	mhl_fork_done();
 	/* before anything can touch (and so share) the parent's kernel buffers */
 	mhl_kernel_fork_child();
+	mhl_fork_pipe_close(0);
+	if (mhl_fork_pipe[1] >= 0) {
+		ssize_t n;
+
+		do
+			n = write(mhl_fork_pipe[1], "", 1);
+		while (n < 0 && errno == EINTR);
+		mhl_fork_pipe_close(1);
+	}
 	mhl_tcache_fork_child();
+	errno = saved;
 }
 
 /* Referenced from init.c so static links pull this file (and its constructor) in. */
@@ -66,5 +124,5 @@ const int mhl_fork_safe = 1;
 /* At load, not in mhl_init: pthread_atfork may call malloc. */
 __attribute__((constructor)) static void mhl_fork_register(void)
 {
-	pthread_atfork(mhl_fork_prepare, mhl_fork_done, mhl_fork_child);
+	pthread_atfork(mhl_fork_prepare, mhl_fork_parent, mhl_fork_child);
 }

@@ -215,6 +215,8 @@ int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags);
  * the inherited kernel buffers, and the child's own /dev/memheap file.
  */
 void mhl_kernel_fork_child(void);
+/* The process maps kernel buffers (the kernel backend is in use). */
+bool mhl_kernel_in_use(void);
 
 void mhl_set_errno(int e);
 

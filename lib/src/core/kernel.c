@@ -898,6 +898,11 @@ static void mhl_kbuf_detach(struct mhl_region *r, struct mhl_kbuf *b)
 	mhl_kbuf_put(b);
 }
 
+bool mhl_kernel_in_use(void)
+{
+	return mhl_kfd >= 0;
+}
+
 void mhl_kernel_fork_child(void)
 {
 	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);

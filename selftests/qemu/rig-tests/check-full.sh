@@ -2,7 +2,8 @@
 # rig-test, guest side, scenario full: checks what the rig promises the
 # selftests, then exits 3 (the host checks that 3 comes back).  Any failed
 # check exits 1 with a "rig-check: FAIL:" line.  Files beside it (written
-# by rig-test.sh from board.conf): carveouts, params, regions.expected.
+# by rig-test.sh from board.conf and the splat lists): carveouts, params,
+# regions.expected, splat-patterns, debug-boot.log, splat-reports.log.
 cd /payload || exit 1
 fail=0
 bad() { echo "rig-check: FAIL: $*"; fail=1; }
@@ -38,6 +39,23 @@ cmp -s /etc/memheap/regions.expected regions.expected ||
 	bad "/etc/memheap/regions.expected differs from the board"
 cmp -s /etc/memheap/carveouts carveouts || bad "/etc/memheap/carveouts differs from the board"
 [ "$(cat /etc/memheap/scenario)" = full ] || bad "/etc/memheap/scenario is not full"
+# The splat list the guest-side checks use (selftests/lib.sh) is the host's,
+# and busybox grep reads it as GNU grep does: the debug boot corpus passes,
+# every report line is caught.
+cmp -s /etc/memheap/splat-patterns splat-patterns ||
+	bad "/etc/memheap/splat-patterns differs from the host's list"
+grep -E -f /etc/memheap/splat-patterns debug-boot.log >splat-boot &&
+	bad "guest grep finds a splat in the debug boot lines: $(head -n 1 splat-boot)"
+while IFS= read -r line; do
+	printf '%s\n' "$line" | grep -q -E -f /etc/memheap/splat-patterns ||
+		bad "guest grep misses the report line: $line"
+done <splat-reports.log
+# /init's way of trying to open a port: a failed redirection of "command
+# exec" must not end the shell (it would end init)
+[ "$(sh -c 'command exec 3>/nonexistent/port 2>/dev/null; echo alive')" = alive ] ||
+	bad "busybox sh exits on a failed 'command exec' redirection"
+[ "$(sh -c 'if (exec 3>/nonexistent/port) 2>/dev/null; then echo opened; else echo refused; fi')" = refused ] ||
+	bad "busybox sh: a subshell's failed open is not reported as failure"
 [ -x /usr/sbin/memheap-load ] || bad "no /usr/sbin/memheap-load"
 [ -x /bin/busybox ] || bad "no /bin/busybox"
 for applet in insmod rmmod modprobe poweroff dmesg mount; do
