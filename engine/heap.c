@@ -578,6 +578,20 @@ void mh_get_stats(struct mh_heap *heap, struct mh_stats *st)
 	unlock(heap);
 }
 
+size_t mh_live_blocks(struct mh_heap *heap)
+{
+	size_t n;
+
+	if (!heap_ok(heap))
+		return 0;
+	lock(heap);
+	/* every successful allocation (realloc moves included) counts once
+	 * in alloc_count, every release once in free_count */
+	n = heap->alloc_count - heap->free_count;
+	unlock(heap);
+	return n;
+}
+
 void mh_reset_min_free(struct mh_heap *heap)
 {
 	if (!heap_ok(heap))

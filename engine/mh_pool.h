@@ -220,6 +220,13 @@ void mh_get_stats(struct mh_heap *heap, struct mh_stats *stats);
 void mh_reset_min_free(struct mh_heap *heap);	/* also resets the peak */
 
 /*
+ * Allocated blocks of @heap, from the heap object's own counters only (no
+ * region is read: right for a heap whose region memory its owner may have
+ * reused or cleared since).  0 for a damaged or uninitialised @heap.
+ */
+size_t mh_live_blocks(struct mh_heap *heap);
+
+/*
  * Full integrity check of every region: headers, neighbours, free lists,
  * bitmaps, counters, canaries and (comprehensive) free fill.  Returns MH_OK or
  * the first error found; each damage found is reported through the error
