@@ -415,7 +415,7 @@ static int lookup_locked(struct mh_heap *h, const void *ptr, const char *op,
 			if (err == MH_ECANARY)
 				return mh_report(h, err, op, ptr, (void *)where,
 						 r->index,
-						 "canary overwritten: buffer overrun or underrun");
+						 "buffer overrun or underrun");
 		}
 	} else if (err == MH_OK) {
 		*size = *capacity;
@@ -424,7 +424,7 @@ static int lookup_locked(struct mh_heap *h, const void *ptr, const char *op,
 		return mh_report(h, err, op, ptr, ptr, r->index,
 				 err == MH_EDOUBLEFREE ? "block is already free" :
 				 err == MH_EFOREIGN ? "not a block of this heap" :
-				 "block header or metadata damaged");
+				 "no valid block header at this address");
 	*rp = r;
 	return MH_OK;
 }
@@ -614,12 +614,14 @@ static bool check_canaries(struct mh_region *r, const struct mh_raw_block *b,
 	uintptr_t where = b->payload;
 	size_t size;
 
+	if (b->damaged)	/* r->eng->check() reports it */
+		return true;
 	if (b->used && (b->capacity < POISON_HEAD + POISON_TAIL ||
 			read_canaries(b->payload, b->capacity, &size, &where)))
 		cc->err = mh_report(cc->heap, MH_ECANARY, "check",
 				    (void *)(b->payload + POISON_HEAD),
 				    (void *)where, r->index,
-				    "canary overwritten: buffer overrun or underrun");
+				    "buffer overrun or underrun");
 	return true;
 }
 
@@ -657,6 +659,7 @@ struct walk_ctx {
 	struct mh_heap *heap;
 	mh_walk_fn fn;
 	void *ctx;
+	int err;
 };
 
 static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
@@ -666,11 +669,14 @@ static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
 	struct mh_block_info info = {
 		.ptr = (void *)b->payload, .size = b->capacity,
 		.block = (void *)b->block, .block_size = b->block_size,
-		.region = r->index, .used = b->used,
+		.region = r->index, .used = b->used, .damaged = b->damaged,
 	};
 	uintptr_t where;
 	size_t size;
 
+	if (b->damaged)
+		wc->err = mh_report(wc->heap, MH_EHEADER, "walk", NULL, info.block,
+				    r->index, "size out of range; the rest of the region is one damaged block");
 	if (b->used && wc->heap->poison) {
 		info.ptr = (char *)info.ptr + POISON_HEAD;
 		if (b->capacity >= POISON_HEAD + POISON_TAIL &&
@@ -685,7 +691,7 @@ static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
 
 int mh_walk(struct mh_heap *heap, mh_walk_fn fn, void *ctx)
 {
-	struct walk_ctx wc = { .heap = heap, .fn = fn, .ctx = ctx };
+	struct walk_ctx wc = { .heap = heap, .fn = fn, .ctx = ctx, .err = MH_OK };
 	struct mh_region *r;
 
 	if (!heap_ok(heap) || !fn)
@@ -695,5 +701,5 @@ int mh_walk(struct mh_heap *heap, mh_walk_fn fn, void *ctx)
 		if (!r->eng->walk(r, walk_one, &wc))
 			break;
 	unlock(heap);
-	return MH_OK;
+	return wc.err;
 }

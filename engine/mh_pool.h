@@ -142,6 +142,14 @@ struct mh_block_info {
 	size_t block_size;	/* bytes the block occupies, overhead included */
 	int region;		/* index in the order regions were added */
 	bool used;
+	/*
+	 * The block's header is damaged: the walk cannot find the blocks after
+	 * it, so this one spans the rest of its region (size and block_size
+	 * are what is left of the region, @used is the header's bit as read)
+	 * and is the region's last; the damage is also reported through the
+	 * heap's error callback and mh_walk() returns MH_EHEADER.
+	 */
+	bool damaged;
 };
 
 /* Return false to stop the walk. */
@@ -234,7 +242,12 @@ size_t mh_live_blocks(struct mh_heap *heap);
  */
 int mh_check(struct mh_heap *heap);
 
-/* Visit every block of every region in address order. */
+/*
+ * Visit every block of every region in address order.  A damaged header
+ * is reported and visited (struct mh_block_info.damaged), never skipped in
+ * silence; the walk goes on with the next region.  MH_OK, MH_EINVAL, or
+ * MH_EHEADER when a damaged block was met.
+ */
 int mh_walk(struct mh_heap *heap, mh_walk_fn fn, void *ctx);
 
 #endif /* MH_POOL_H */

@@ -473,10 +473,24 @@ static size_t floor_min(struct multi_heap_info *h, size_t engine_min)
 	return m;
 }
 
+static bool sum_used(const struct mh_block_info *b, void *ctx)
+{
+	if (b->used && !b->damaged)
+		*(size_t *)ctx += b->size;
+	return true;
+}
+
+/*
+ * ESP-IDF's total_allocated_bytes: the data bytes of the live blocks (what
+ * multi_heap_get_allocated_size() says of each: the size asked for, rounded
+ * up to the 8-byte granule, exactly the size asked for with poisoning), no
+ * headers; total_free_bytes is what is left once headers are paid for.
+ */
 MHL_ESP_API void multi_heap_get_info(multi_heap_handle_t heap, multi_heap_info_t *info)
 {
 	struct multi_heap_info *h = handle_of(heap, "multi_heap_get_info");
 	struct mh_stats st;
+	size_t data = 0;
 
 	if (!info)
 		return;
@@ -484,8 +498,9 @@ MHL_ESP_API void multi_heap_get_info(multi_heap_handle_t heap, multi_heap_info_t
 	if (!h)
 		return;
 	mh_get_stats(&h->heap, &st);
+	mh_walk(&h->heap, sum_used, &data);
 	info->total_free_bytes = st.free_bytes;
-	info->total_allocated_bytes = st.allocated_bytes;
+	info->total_allocated_bytes = data;
 	info->largest_free_block = st.largest_free;
 	info->minimum_free_bytes = floor_min(h, st.min_free_ever);
 	info->allocated_blocks = st.allocated_blocks;
@@ -563,14 +578,19 @@ MHL_ESP_API void multi_heap_walk(multi_heap_handle_t heap, multi_heap_walker_cb_
 		fprintf(stderr, "multi_heap_walk: NULL walker function\n");
 		return;
 	}
+	/* a damaged block goes to the walker (the rest of the heap, as one
+	 * block) and is described on stderr: a walk never stops in silence */
+	print_reports = true;
 	mh_walk(&h->heap, walk_one, &w);
+	print_reports = false;
 }
 
 static bool dump_one(const struct mh_block_info *b, void *ctx)
 {
 	(void)ctx;
 	printf("  Block %p data %p size %zu next %p %s\n", b->block, b->ptr, b->size,
-	       (void *)((char *)b->block + b->block_size), b->used ? "used" : "free");
+	       (void *)((char *)b->block + b->block_size),
+	       b->damaged ? "DAMAGED header: the rest of the heap" : b->used ? "used" : "free");
 	return true;
 }
 
@@ -585,6 +605,9 @@ MHL_ESP_API void multi_heap_dump(multi_heap_handle_t heap)
 	printf("Heap %p: start %p end %p, %zu bytes free of %zu, %zu blocks\n",
 	       (void *)h, (void *)h->start, (void *)h->end, st.free_bytes,
 	       st.total_bytes, st.total_blocks);
+	fflush(stdout);
+	print_reports = true;
 	mh_walk(&h->heap, dump_one, NULL);
+	print_reports = false;
 	fflush(stdout);
 }
