@@ -90,8 +90,12 @@ MHL_ESP_API esp_err_t heap_caps_add_region_with_caps(const uint32_t caps[], intp
 		return ESP_ERR_INVALID_SIZE;
 	rc = mhl_region_add(NULL, (void *)start, (uintptr_t)end - (uintptr_t)start, core,
 			    MH_ALGO_FIRSTFIT);
-	if (rc >= 0)
+	if (rc >= 0) {
+		/* bits with no memheap capability (RETENTION, TCM, EXEC ...)
+		 * are this layer's: requests naming them route here */
+		mhl_esp_set_extra((unsigned int)rc, all);
 		return ESP_OK;
+	}
 	switch (rc) {
 	case MHL_EOVERLAP:
 		return ESP_FAIL;	/* another thread added an overlapping range */
@@ -114,6 +118,6 @@ MHL_ESP_API esp_err_t heap_caps_add_region(intptr_t start, intptr_t end)
 	if (mhl_owner_of((const void *)start, &owner) != MHL_OWNER_REGION ||
 	    mhl_region_get((unsigned int)owner.region, &ri, NULL) != MHL_OK)
 		return ESP_ERR_NOT_FOUND;
-	caps[0] = mhl_esp_caps_from_core(ri.caps);
+	caps[0] = mhl_esp_region_caps(&ri);
 	return heap_caps_add_region_with_caps(caps, start, end);
 }
