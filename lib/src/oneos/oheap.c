@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Heaps that own nested ranges; rarely more than a handful. */
@@ -270,8 +271,25 @@ int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
 	if (rc_core != MHL_OK)
 		goto out;
 
+	/*
+	 * A buddy range keeps its control data (bitmaps, about 4 bits per
+	 * 16-byte unit plus a fixed part of a few KiB) outside it, in process
+	 * memory, so a small range is all blocks: see api-oneos.md, "Buddy
+	 * overhead".
+	 */
+	if (algo == MH_ALGO_BUDDY) {
+		rc.meta_size = mh_region_meta_size(size, &rc);
+		rc.meta = rc.meta_size ? calloc(1, rc.meta_size) : NULL;
+		if (!rc.meta) {
+			if (!nested)
+				reregister(oh);
+			rc_core = rc.meta_size ? MHL_ENOMEM : MHL_EINVAL;
+			goto out;
+		}
+	}
 	rc_eng = mh_heap_add_region(&oh->heap, start, size, &rc);
 	if (rc_eng != MH_OK) {
+		free(rc.meta);
 		if (!nested)
 			reregister(oh);
 		rc_core = rc_eng == MH_EOVERLAP ? MHL_EOVERLAP :
@@ -281,6 +299,7 @@ int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
 	oh->ranges[oh->nranges].start = s;
 	oh->ranges[oh->nranges].end = e;
 	oh->ranges[oh->nranges].nested = nested;
+	oh->ranges[oh->nranges].meta = rc.meta;
 	oh->nranges++;
 	if (nested)
 		nested_list_add(oh);
@@ -305,6 +324,8 @@ void mhl_oheap_destroy(struct mhl_oheap *oh)
 	mhl_standalone_unregister(&oh->heap);
 	mh_heap_destroy(&oh->heap);
 	pthread_mutex_destroy(&oh->lock);
+	for (unsigned int i = 0; i < oh->nranges; i++)
+		free(oh->ranges[i].meta);
 	memset(oh, 0, sizeof(*oh));
 }
 

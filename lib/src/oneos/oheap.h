@@ -33,6 +33,7 @@
 struct mhl_oheap_range {
 	uintptr_t start, end;
 	bool nested;		/* inside a live block; not registered with the core */
+	void *meta;		/* buddy: the engine's control data (malloc'd) */
 };
 
 struct mhl_oheap {
