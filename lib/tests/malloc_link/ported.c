@@ -6,7 +6,9 @@
  * (where malloc is heap_caps_malloc(MALLOC_CAP_DEFAULT)).  Run by
  * malloc_link.sh and install_check.sh; exits 0 when every check passed.
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
