@@ -675,8 +675,9 @@ static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
 	size_t size;
 
 	if (b->damaged)
-		wc->err = mh_report(wc->heap, MH_EHEADER, "walk", NULL, info.block,
-				    r->index, "size out of range; the rest of the region is one damaged block");
+		wc->err = mh_report(wc->heap, MH_EHEADER, "walk", NULL,
+				    info.block, r->index,
+				    "size out of range; rest of region is one block");
 	if (b->used && wc->heap->poison) {
 		info.ptr = (char *)info.ptr + POISON_HEAD;
 		if (b->capacity >= POISON_HEAD + POISON_TAIL &&
