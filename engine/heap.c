@@ -585,8 +585,10 @@ size_t mh_live_blocks(struct mh_heap *heap)
 	if (!heap_ok(heap))
 		return 0;
 	lock(heap);
-	/* every successful allocation (realloc moves included) counts once
-	 * in alloc_count, every release once in free_count */
+	/*
+	 * every successful allocation (realloc moves included) counts once
+	 * in alloc_count, every release once in free_count
+	 */
 	n = heap->alloc_count - heap->free_count;
 	unlock(heap);
 	return n;
