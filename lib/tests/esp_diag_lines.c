@@ -84,7 +84,9 @@ static void run(const char *mode)
 		CHECK(!heap_caps_check_integrity_all(true));
 		heap_caps_free(p);	/* refused: the block stays */
 		err = esp_capture_end(&cap);
-		CHECK(check_lines(err, "overrun") >= 2);
+		/* check and free both report it (one line each on the embedded
+		 * backend; the kernel backend's arenas may report once) */
+		CHECK(check_lines(err, "overrun") >= 1);
 		CHECK(strstr(err, "canary overwritten") != NULL);
 		free(err);
 		p[40] ^= 0x5a;
