@@ -245,7 +245,7 @@ static void *bd_alloc(struct mh_region *r, size_t size, size_t align,
 		bad = mh_find_unfilled(b, order_bytes(c, k), r->fill);
 		if (bad)
 			mh_report(r->heap, MH_EPOISON, "alloc", NULL, (void *)bad,
-				  r->index, "free memory was written after free");
+				  r->index, "a free block's fill pattern changed");
 	}
 	if (!interior)
 		return (void *)b;
@@ -383,6 +383,7 @@ static bool bd_walk(struct mh_region *r, mh_raw_walk_fn fn, void *ctx)
 		rb.block_size = order_bytes(c, k);
 		rb.used = !set_has(&c->free[k], i);
 		rb.payload = rb.block;
+		rb.damaged = false;	/* metadata lives in bitmaps: mh_check() */
 		if (rb.used && is_inner(c, u)) {
 			mh_memcpy(&rec, (void *)rb.block, sizeof(rec));
 			if ((u32)rec < rb.block_size)
@@ -477,7 +478,7 @@ static int bd_check(struct mh_region *r)
 					err = mh_report(r->heap, MH_EPOISON,
 							"check", NULL, (void *)bad,
 							r->index,
-							"free memory was written after free");
+							"a free block's fill pattern changed");
 			}
 		} else {
 			nused++;

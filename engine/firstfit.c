@@ -278,7 +278,7 @@ static void quarantine(struct mh_region *r, u32 cls, const char *op)
 
 	mh_report(r->heap, MH_EFREELIST, op, NULL,
 		  c->head[cls] < c->chunks ? (void *)blk(r, c->head[cls]) : NULL,
-		  r->index, "free list damaged; size class taken out of use");
+		  r->index, "size class taken out of use");
 	c->head[cls] = FF_NIL;
 	map_clear(c, cls);
 }
@@ -354,7 +354,7 @@ static __always_inline void carve(struct mh_region *r, u32 off,
 				       r->fill);
 		if (bad)
 			mh_report(r->heap, MH_EPOISON, "alloc", NULL, (void *)bad,
-				  r->index, "free memory was written after free");
+				  r->index, "a free block's fill pattern changed");
 	}
 	if (m - n >= FF_MIN_CHUNKS) {
 		ff_list_move(r, off, cls, off + n, m - n);
@@ -593,12 +593,14 @@ static bool ff_walk(struct mh_region *r, mh_raw_walk_fn fn, void *ctx)
 		struct ff_free *b = blk(r, off);
 
 		n = chunks_of(b);
-		if (n < FF_MIN_CHUNKS || n > c->chunks - off)
-			return true;	/* damaged: mh_check() says where */
+		rb.damaged = n < FF_MIN_CHUNKS || n > c->chunks - off;
+		if (rb.damaged)	/* the next blocks cannot be found: the rest */
+			n = c->chunks - off;
 		rb.block = (uintptr_t)b;
 		rb.block_size = (size_t)n * FF_CHUNK;
 		rb.payload = rb.block + sizeof(struct ff_hdr);
-		rb.capacity = rb.block_size - sizeof(struct ff_hdr);
+		rb.capacity = rb.block_size > sizeof(struct ff_hdr) ?
+			      rb.block_size - sizeof(struct ff_hdr) : 0;
 		rb.used = is_used(b);
 		if (!fn(r, &rb, ctx))
 			return false;
@@ -627,7 +629,7 @@ static int ff_check_lists(struct mh_region *r, size_t nfree)
 				return mh_report(r->heap, MH_EFREELIST, "check",
 						 NULL, off < c->chunks ?
 						 (void *)blk(r, off) : NULL,
-						 r->index, "free list damaged");
+						 r->index, "list node out of range or mislinked");
 			}
 			seen++;
 			off = blk(r, off)->next;
@@ -680,7 +682,7 @@ static int ff_check(struct mh_region *r)
 					err = mh_report(r->heap, MH_EPOISON,
 							"check", NULL,
 							(void *)bad, r->index,
-							"free memory was written after free");
+							"a free block's fill pattern changed");
 			}
 		}
 		prev_free = !is_used(b);

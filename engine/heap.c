@@ -415,7 +415,7 @@ static int lookup_locked(struct mh_heap *h, const void *ptr, const char *op,
 			if (err == MH_ECANARY)
 				return mh_report(h, err, op, ptr, (void *)where,
 						 r->index,
-						 "canary overwritten: buffer overrun or underrun");
+						 "buffer overrun or underrun");
 		}
 	} else if (err == MH_OK) {
 		*size = *capacity;
@@ -424,7 +424,7 @@ static int lookup_locked(struct mh_heap *h, const void *ptr, const char *op,
 		return mh_report(h, err, op, ptr, ptr, r->index,
 				 err == MH_EDOUBLEFREE ? "block is already free" :
 				 err == MH_EFOREIGN ? "not a block of this heap" :
-				 "block header or metadata damaged");
+				 "no valid block header at this address");
 	*rp = r;
 	return MH_OK;
 }
@@ -578,6 +578,22 @@ void mh_get_stats(struct mh_heap *heap, struct mh_stats *st)
 	unlock(heap);
 }
 
+size_t mh_live_blocks(struct mh_heap *heap)
+{
+	size_t n;
+
+	if (!heap_ok(heap))
+		return 0;
+	lock(heap);
+	/*
+	 * every successful allocation (realloc moves included) counts once
+	 * in alloc_count, every release once in free_count
+	 */
+	n = heap->alloc_count - heap->free_count;
+	unlock(heap);
+	return n;
+}
+
 void mh_reset_min_free(struct mh_heap *heap)
 {
 	if (!heap_ok(heap))
@@ -600,12 +616,14 @@ static bool check_canaries(struct mh_region *r, const struct mh_raw_block *b,
 	uintptr_t where = b->payload;
 	size_t size;
 
+	if (b->damaged)	/* r->eng->check() reports it */
+		return true;
 	if (b->used && (b->capacity < POISON_HEAD + POISON_TAIL ||
 			read_canaries(b->payload, b->capacity, &size, &where)))
 		cc->err = mh_report(cc->heap, MH_ECANARY, "check",
 				    (void *)(b->payload + POISON_HEAD),
 				    (void *)where, r->index,
-				    "canary overwritten: buffer overrun or underrun");
+				    "buffer overrun or underrun");
 	return true;
 }
 
@@ -643,6 +661,7 @@ struct walk_ctx {
 	struct mh_heap *heap;
 	mh_walk_fn fn;
 	void *ctx;
+	int err;
 };
 
 static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
@@ -652,11 +671,15 @@ static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
 	struct mh_block_info info = {
 		.ptr = (void *)b->payload, .size = b->capacity,
 		.block = (void *)b->block, .block_size = b->block_size,
-		.region = r->index, .used = b->used,
+		.region = r->index, .used = b->used, .damaged = b->damaged,
 	};
 	uintptr_t where;
 	size_t size;
 
+	if (b->damaged)
+		wc->err = mh_report(wc->heap, MH_EHEADER, "walk", NULL,
+				    info.block, r->index,
+				    "size out of range; rest of region is one block");
 	if (b->used && wc->heap->poison) {
 		info.ptr = (char *)info.ptr + POISON_HEAD;
 		if (b->capacity >= POISON_HEAD + POISON_TAIL &&
@@ -671,7 +694,7 @@ static bool walk_one(struct mh_region *r, const struct mh_raw_block *b,
 
 int mh_walk(struct mh_heap *heap, mh_walk_fn fn, void *ctx)
 {
-	struct walk_ctx wc = { .heap = heap, .fn = fn, .ctx = ctx };
+	struct walk_ctx wc = { .heap = heap, .fn = fn, .ctx = ctx, .err = MH_OK };
 	struct mh_region *r;
 
 	if (!heap_ok(heap) || !fn)
@@ -681,5 +704,5 @@ int mh_walk(struct mh_heap *heap, mh_walk_fn fn, void *ctx)
 		if (!r->eng->walk(r, walk_one, &wc))
 			break;
 	unlock(heap);
-	return MH_OK;
+	return wc.err;
 }

@@ -51,6 +51,7 @@ struct mh_raw_block {
 	uintptr_t payload;
 	size_t capacity;	/* payload bytes */
 	bool used;
+	bool damaged;		/* header damaged: spans the rest of the region */
 };
 
 typedef bool (*mh_raw_walk_fn)(struct mh_region *r,
@@ -76,7 +77,12 @@ struct mh_engine {
 	bool (*resize)(struct mh_region *r, uintptr_t payload, size_t size);
 	/* Largest @size a plain alloc() can satisfy now (0: none). */
 	size_t (*largest)(struct mh_region *r);
-	/* Blocks in address order; returns false if the walk was stopped. */
+	/*
+	 * Blocks in address order; returns false if the walk was stopped.  A
+	 * block whose header is damaged is visited with damaged set, spanning
+	 * the rest of the region, and ends the walk of this region (mh_walk
+	 * reports it; check() finds it on its own).
+	 */
 	bool (*walk)(struct mh_region *r, mh_raw_walk_fn fn, void *ctx);
 	/* Structural check; reports each damage; MH_OK or the first error. */
 	int (*check)(struct mh_region *r);

@@ -142,6 +142,14 @@ struct mh_block_info {
 	size_t block_size;	/* bytes the block occupies, overhead included */
 	int region;		/* index in the order regions were added */
 	bool used;
+	/*
+	 * The block's header is damaged: the walk cannot find the blocks after
+	 * it, so this one spans the rest of its region (size and block_size
+	 * are what is left of the region, @used is the header's bit as read)
+	 * and is the region's last; the damage is also reported through the
+	 * heap's error callback and mh_walk() returns MH_EHEADER.
+	 */
+	bool damaged;
 };
 
 /* Return false to stop the walk. */
@@ -220,6 +228,13 @@ void mh_get_stats(struct mh_heap *heap, struct mh_stats *stats);
 void mh_reset_min_free(struct mh_heap *heap);	/* also resets the peak */
 
 /*
+ * Allocated blocks of @heap, from the heap object's own counters only (no
+ * region is read: right for a heap whose region memory its owner may have
+ * reused or cleared since).  0 for a damaged or uninitialised @heap.
+ */
+size_t mh_live_blocks(struct mh_heap *heap);
+
+/*
  * Full integrity check of every region: headers, neighbours, free lists,
  * bitmaps, counters, canaries and (comprehensive) free fill.  Returns MH_OK or
  * the first error found; each damage found is reported through the error
@@ -227,7 +242,12 @@ void mh_reset_min_free(struct mh_heap *heap);	/* also resets the peak */
  */
 int mh_check(struct mh_heap *heap);
 
-/* Visit every block of every region in address order. */
+/*
+ * Visit every block of every region in address order.  A damaged header
+ * is reported and visited (struct mh_block_info.damaged), never skipped in
+ * silence; the walk goes on with the next region.  MH_OK, MH_EINVAL, or
+ * MH_EHEADER when a damaged block was met.
+ */
 int mh_walk(struct mh_heap *heap, mh_walk_fn fn, void *ctx);
 
 #endif /* MH_POOL_H */

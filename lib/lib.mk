@@ -2,7 +2,8 @@
 # See lib/README.md.
 #
 #   make lib            libmemheap.so.$(LIB_MAJOR), libmemheap.a, libmemheap.pc,
-#                       libmemheap-malloc.so (LD_PRELOAD) under $(BUILD)/lib/
+#                       libmemheap-malloc.so (LD_PRELOAD, or linked with
+#                       libmemheap-malloc.pc) under $(BUILD)/lib/
 #   make lib-test       build and run every lib test (gcc, clang, ASan+UBSan,
 #                       TSan for *_threads), the examples, the LD_PRELOAD and
 #                       install checks; then the family tests (gcc) again on
@@ -75,6 +76,7 @@ LIB_SO := $(LIB_OUT)/libmemheap.so.$(LIB_MAJOR)
 LIB_A := $(LIB_OUT)/libmemheap.a
 LIB_PRELOAD_SO := $(LIB_OUT)/libmemheap-malloc.so
 LIB_PC := $(LIB_OUT)/libmemheap.pc
+LIB_MALLOC_PC := $(LIB_OUT)/libmemheap-malloc.pc
 
 $(LIB_SO): $(call lib_objs,gcc) lib/libmemheap.map VERSION
 	$(CC) -shared -Wl,-soname,libmemheap.so.$(LIB_MAJOR) \
@@ -85,7 +87,8 @@ $(LIB_A): $(LIB_OUT)/gcc/libmemheap.a
 
 LIB_PRELOAD_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,$(LIB_PRELOAD_SRCS))
 $(LIB_PRELOAD_SO): $(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) lib/preload/preload.map
-	$(CC) -shared -Wl,--version-script=lib/preload/preload.map -Wl,-z,defs \
+	$(CC) -shared -Wl,-soname,libmemheap-malloc.so \
+		-Wl,--version-script=lib/preload/preload.map -Wl,-z,defs \
 		$(LIB_PRELOAD_OBJS) $(call lib_objs,gcc) -pthread -o $@
 
 # The pc file names the install paths, so it is written for every install
@@ -95,9 +98,12 @@ lib_pc_subst = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 $(LIB_PC): lib/libmemheap.pc.in lib/lib.mk VERSION
 	@mkdir -p $(@D)
 	$(lib_pc_subst) $< > $@
+$(LIB_MALLOC_PC): lib/libmemheap-malloc.pc.in lib/lib.mk VERSION
+	@mkdir -p $(@D)
+	$(lib_pc_subst) $< > $@
 
 .PHONY: lib lib-tests lib-test lib-install install lib-cross lib-uninstall uninstall
-lib: $(LIB_SO) $(LIB_A) $(LIB_PC) $(if $(LIB_PRELOAD_SRCS),$(LIB_PRELOAD_SO))
+lib: $(LIB_SO) $(LIB_A) $(LIB_PC) $(if $(LIB_PRELOAD_SRCS),$(LIB_PRELOAD_SO) $(LIB_MALLOC_PC))
 ALL_GOALS += lib
 
 lib_test_bins = $(addprefix $(LIB_OUT)/$(1)/tests/,$(2))
@@ -145,6 +151,8 @@ lib-install: lib
 	ln -sf libmemheap.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libmemheap.so
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libmemheap.a
 	$(if $(LIB_PRELOAD_SRCS),install -m 0755 $(LIB_PRELOAD_SO) $(DESTDIR)$(LIBDIR)/libmemheap-malloc.so)
+	$(if $(LIB_PRELOAD_SRCS),$(lib_pc_subst) lib/libmemheap-malloc.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmemheap-malloc.pc)
+	$(if $(LIB_PRELOAD_SRCS),chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libmemheap-malloc.pc)
 	$(lib_pc_subst) lib/libmemheap.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
 	cd lib/include && find . -name '*.h' | while read -r h; do \
@@ -158,7 +166,7 @@ install: lib-install
 lib-uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmemheap.so.$(LIB_MAJOR) $(DESTDIR)$(LIBDIR)/libmemheap.so \
 		$(DESTDIR)$(LIBDIR)/libmemheap.a $(DESTDIR)$(LIBDIR)/libmemheap-malloc.so \
-		$(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc
+		$(DESTDIR)$(PKGCONFIGDIR)/libmemheap.pc $(DESTDIR)$(PKGCONFIGDIR)/libmemheap-malloc.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/memheap
 uninstall: lib-uninstall
 

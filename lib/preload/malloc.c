@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * malloc.c - libmemheap-malloc.so: the C allocator over memheap regions
- * with the DEFAULT capability, for LD_PRELOAD.
+ * with the DEFAULT capability, for LD_PRELOAD, or linked in
+ * (`pkg-config --libs libmemheap-malloc`): the library exports the whole
+ * memheap API too, so one copy of the core serves malloc and heap_caps_*,
+ * os_*, pvPort* ..., and free() takes any of their pointers (a block of a
+ * OneOS user heap nested in another block included), as on ESP-IDF.
  *
  * Safe during initialisation: the core's first-use initialisation calls no
  * malloc (environment, open/read, mmap only), so the first malloc of the
@@ -22,6 +26,8 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "armino/rtos.h"
+#include "oneos/oheap.h"
 
 #define PRELOAD_API __attribute__((visibility("default")))
 #define PRELOAD_CAPS MEMHEAP_CAP_DEFAULT
@@ -78,7 +84,8 @@ PRELOAD_API void free(void *ptr)
 	if (!ptr)
 		return;
 	if (ours(ptr)) {
-		mhl_free(ptr, "free");
+		/* any family's block; nested OneOS heaps' too (os_free's way) */
+		mhl_rtos_free(ptr, "free", NULL, 0);
 	} else {
 		atomic_fetch_add_explicit(&foreign_frees, 1, memory_order_relaxed);
 		__libc_free(ptr);
@@ -92,8 +99,18 @@ PRELOAD_API void *realloc(void *ptr, size_t size)
 	if (ptr && !ours(ptr))
 		return __libc_realloc(ptr, size);
 	if (ptr && !size) {
-		mhl_free(ptr, "realloc");
+		mhl_rtos_free(ptr, "realloc", NULL, 0);
 		return NULL;
+	}
+	if (ptr && mhl_oheap_any_nested()) {
+		struct mhl_oheap *nested = mhl_oheap_nested_owner(ptr);
+
+		if (nested) {
+			p = mhl_oheap_realloc(nested, ptr, size, "realloc");
+			if (!p)
+				failed();
+			return p;
+		}
 	}
 	p = mhl_realloc(ptr, size, PRELOAD_CAPS, 0, "realloc");
 	if (!p)

@@ -48,10 +48,25 @@ bad=$(nm -D --defined-only "$dest/usr/lib/libmemheap.so.${LIB_MAJOR:-1}" | awk '
 [ -z "$bad" ] || fail "non-public symbols exported: $(echo $bad)"
 n=$(nm -D --defined-only "$dest/usr/lib/libmemheap.so.${LIB_MAJOR:-1}" | wc -l)
 echo "install_check: $n public symbols, headers self-sufficient, consumer ran"
-# the preload library exports the malloc family only
+# libmemheap-malloc.so exports the malloc family (unversioned, so that it
+# interposes on the C library's) and the public API, nothing else
 if [ -f "$dest/usr/lib/libmemheap-malloc.so" ]; then
 	bad=$(nm -D --defined-only "$dest/usr/lib/libmemheap-malloc.so" | awk '{print $3}' |
-		grep -Ev '^(malloc|calloc|realloc|free|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size)$')
+		grep -Ev '^(malloc|calloc|realloc|free|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|malloc_usable_size)$' |
+		grep -Ev '^(os_|psram_|bk_|heap_caps_|multi_heap_|esp_|pvPort|vPort|xPort|memheap_)')
 	[ -z "$bad" ] || fail "libmemheap-malloc.so exports $(echo $bad)"
+	nm -D --defined-only "$dest/usr/lib/libmemheap-malloc.so" | awk '{print $3}' | grep -qx free ||
+		fail "libmemheap-malloc.so: free is missing or versioned"
+	# a ported program built with only the installed pkg-config module:
+	# free() of heap_caps memory works
+	[ -f "$dest/usr/lib/pkgconfig/libmemheap-malloc.pc" ] || fail "missing libmemheap-malloc.pc"
+	mcflags=$(pkg-config --cflags libmemheap-malloc) || fail "pkg-config --cflags libmemheap-malloc failed"
+	mlibs=$(pkg-config --libs libmemheap-malloc) || fail "pkg-config --libs libmemheap-malloc failed"
+	echo "pkg-config libmemheap-malloc: $mcflags $mlibs"
+	${CC:-cc} -std=c11 -Wall -Wextra -Werror -Ilib/tests lib/tests/malloc_link/ported.c \
+		$mcflags $mlibs -o "$dest/ported" || fail "ported.c does not build with libmemheap-malloc.pc"
+	LD_LIBRARY_PATH="$dest/usr/lib" MEMHEAP_BACKEND=embedded "$dest/ported" >"$dest/ported.out" 2>&1 ||
+		{ cat "$dest/ported.out"; fail "ported (libmemheap-malloc) failed"; }
+	echo "install_check: $(tail -1 "$dest/ported.out") in ported.c linked with libmemheap-malloc"
 fi
 exit 0

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * oneos_memheap.c - user heaps: os_memheap_init (re-initialisation ->
- * OS_EINVAL), os_memheap_add (regions with their own algorithms, overlap ->
- * OS_EINVAL, too small -> OS_ENOMEM), alloc/aligned/realloc/free/info/
- * check, misuse reported without damage, and blocks freed through other
+ * OS_EINVAL), os_memheap_add (regions with their own algorithms, overlap
+ * with a heap holding live blocks -> OS_EINVAL, too small -> OS_ENOMEM),
+ * alloc/aligned/realloc/free/info/check, misuse reported without damage, and blocks freed through other
  * families' free (os_free, vPortFree, heap_caps_free).
  */
 #include <os_memory.h>
@@ -44,6 +44,10 @@ int main(void)
 
 	CHECK_EQ(os_memheap_add(&heap1, zone1, sizeof(zone1), OS_MEM_ALG_FIRSTFIT), OS_EOK);
 	CHECK_EQ(os_memheap_add(&heap1, zone2, sizeof(zone2), OS_MEM_ALG_BUDDY), OS_EOK);
+	/* overlap with a heap that has a live block: refused (one with every
+	 * block free gives its memory up: oneos_memheap_reuse) */
+	q = os_memheap_alloc(&heap1, 16);
+	CHECK(in(q, zone1, sizeof(zone1)));
 	capture_begin(&c, STDERR_FILENO);
 	CHECK_EQ(os_memheap_add(&heap2, zone1 + 512, 1024, OS_MEM_ALG_FIRSTFIT), OS_EINVAL);
 	CHECK_EQ(os_memheap_add(&heap1, zone2 + 64, 1024, OS_MEM_ALG_FIRSTFIT), OS_EINVAL);
@@ -55,6 +59,7 @@ int main(void)
 	CHECK_EQ(os_memheap_check(&uninit), OS_EINVAL);
 	capture_end(&c);
 	capture_free(&c);
+	os_memheap_free(&heap1, q);
 	CHECK_EQ(os_memheap_add(&heap2, zone3, sizeof(zone3), OS_MEM_ALG_DEFAULT), OS_EOK);
 
 	/* first region first, second when the first cannot hold it */

@@ -40,7 +40,8 @@ funcs=$(nm -D --defined-only "$lib" | awk '$2 == "T" { sub(/@.*/, "", $3); print
 	echo usr/lib/libmemheap.so.1
 	echo usr/lib/libmemheap.so
 	echo usr/lib/libmemheap.a
-	ls lib/preload/*.c >/dev/null 2>&1 && echo usr/lib/libmemheap-malloc.so
+	ls lib/preload/*.c >/dev/null 2>&1 && echo usr/lib/libmemheap-malloc.so &&
+		echo usr/lib/pkgconfig/libmemheap-malloc.pc
 	echo usr/lib/pkgconfig/libmemheap.pc
 	(cd lib/include && find . -name '*.h' | sed 's|^\./|usr/include/memheap/|')
 	echo usr/bin/memshow

@@ -82,6 +82,7 @@ struct mhl_range {
 	int region;			/* >= 0: region index; -1: standalone */
 	struct mh_heap *heap;
 	void *tag;
+	const struct mhl_retire_ops *retire;	/* standalone: may give memory up */
 };
 
 /* Lazy initialisation (once, under mhl_init_lock); every entry point calls it. */

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -52,7 +53,8 @@ static bool mhl_overlaps_locked(uintptr_t start, uintptr_t end)
 }
 
 static int mhl_range_add_locked(uintptr_t start, uintptr_t end, int region,
-				struct mh_heap *heap, void *tag)
+				struct mh_heap *heap, void *tag,
+				const struct mhl_retire_ops *retire)
 {
 	unsigned int n = atomic_load_explicit(&mhl_nranges, memory_order_relaxed);
 
@@ -67,6 +69,7 @@ static int mhl_range_add_locked(uintptr_t start, uintptr_t end, int region,
 	mhl_ranges[n].region = region;
 	mhl_ranges[n].heap = heap;
 	mhl_ranges[n].tag = tag;
+	mhl_ranges[n].retire = retire;
 	atomic_store_explicit(&mhl_ranges[n].live, 1, memory_order_relaxed);
 	atomic_store_explicit(&mhl_nranges, n + 1, memory_order_release);
 	return 0;
@@ -76,7 +79,7 @@ int mhl_range_add(uintptr_t start, uintptr_t end, int region,
 		  struct mh_heap *heap, void *tag)
 {
 	pthread_mutex_lock(&mhl_registry_lock);
-	int rc = mhl_range_add_locked(start, end, region, heap, tag);
+	int rc = mhl_range_add_locked(start, end, region, heap, tag, NULL);
 
 	pthread_mutex_unlock(&mhl_registry_lock);
 	return rc;
@@ -201,7 +204,8 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 			r->cmap = mhl_sys_alloc(size >> 3);
 		r->tc_limit = size / 8 < MHL_TC_BYTES ? size / 8 : MHL_TC_BYTES;
 	}
-	rc = mhl_range_add_locked(start, start + size, (int)idx, k ? NULL : &r->heap, NULL);
+	rc = mhl_range_add_locked(start, start + size, (int)idx, k ? NULL : &r->heap, NULL,
+				  NULL);
 	if (rc) {
 		if (!k) {
 			mh_heap_destroy(&r->heap);
@@ -272,6 +276,73 @@ int mhl_standalone_register(void *start, size_t size, struct mh_heap *heap,
 	if (!start || !size || !heap || s + size < s)
 		return MHL_EINVAL;
 	return mhl_range_add(s, s + size, -1, heap, tag);
+}
+
+int mhl_standalone_register_retirable(void *start, size_t size, struct mh_heap *heap,
+				      void *tag, const struct mhl_retire_ops *ops)
+{
+	uintptr_t s = (uintptr_t)start;
+	int rc;
+
+	mhl_init();
+	if (!start || !size || !heap || s + size < s || !ops || !ops->live)
+		return MHL_EINVAL;
+	pthread_mutex_lock(&mhl_registry_lock);
+	rc = mhl_range_add_locked(s, s + size, -1, heap, tag, ops);
+	pthread_mutex_unlock(&mhl_registry_lock);
+	return rc;
+}
+
+/* The first live retirable standalone range overlapping [s, e), copied. */
+static bool retirable_overlap(uintptr_t s, uintptr_t e, struct mhl_range *out)
+{
+	unsigned int n;
+	bool hit = false;
+
+	pthread_mutex_lock(&mhl_registry_lock);
+	n = atomic_load_explicit(&mhl_nranges, memory_order_relaxed);
+	for (unsigned int i = 0; i < n && !hit; i++) {
+		const struct mhl_range *r = &mhl_ranges[i];
+
+		if (r->region < 0 && r->retire && s < r->end && r->start < e &&
+		    atomic_load_explicit(&r->live, memory_order_relaxed)) {
+			out->start = r->start;
+			out->end = r->end;
+			out->heap = r->heap;
+			out->tag = r->tag;
+			out->retire = r->retire;
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(&mhl_registry_lock);
+	return hit;
+}
+
+int mhl_range_reclaim(const void *start, size_t size, const char *api)
+{
+	uintptr_t s = (uintptr_t)start, e = s + size;
+	struct mhl_range old;
+	size_t live;
+
+	mhl_init();
+	if (!start || !size || e < s)
+		return MHL_EINVAL;
+	/* each pass retires one heap for good: at most one pass per range */
+	for (unsigned int pass = 0; pass < MHL_MAX_RANGES; pass++) {
+		if (!retirable_overlap(s, e, &old))
+			return MHL_OK;
+		live = old.retire->live(old.tag);
+		if (live) {
+			fprintf(stderr, "%s: [%p, %p) overlaps %s %p [%p, %p), "
+				"which still has %zu allocated block%s: refused\n",
+				api ? api : "memheap", (void *)s, (void *)e,
+				old.retire->kind, old.tag, (void *)old.start,
+				(void *)old.end, live, live == 1 ? "" : "s");
+			return MHL_EOVERLAP;
+		}
+		mhl_standalone_unregister(old.heap);
+	}
+	return MHL_EOVERLAP;
 }
 
 int mhl_standalone_unregister(struct mh_heap *heap)

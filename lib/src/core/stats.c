@@ -383,6 +383,9 @@ int mhl_walk(uint32_t caps, mhl_walk_fn fn, void *ctx)
 		if ((r->info.caps & caps) != caps)
 			continue;
 		rc = r->k ? mhl_kernel_walk(r, mhl_walk_cb, &w) : mhl_walk_engine(r, &w);
+		/* a damaged block was visited (flagged): say so, never silently */
+		if (rc == MHL_EHEADER)
+			mhl_report(rc, "walk", NULL, NULL, 0);
 		mhl_pending_clear();
 		if (rc && !first)
 			first = rc;

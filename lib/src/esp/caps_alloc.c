@@ -51,16 +51,32 @@ MHL_ESP_API void *heap_caps_calloc(size_t n, size_t size, uint32_t caps)
 	return p ? p : mhl_esp_failed(bytes, caps, "heap_caps_calloc");
 }
 
-static bool power_of_two(size_t x)
+/*
+ * The alignment actually used: a power of two as given; any other value
+ * but 0 rounded up to the next power of two (as the C library's memalign,
+ * which ESP-IDF's Linux build uses, does: its host test asks for 0x1F);
+ * 0 (or one too large to round) for a request that must fail.
+ */
+static size_t alignment_of(size_t a)
 {
-	return x && !(x & (x - 1));
+	size_t p = 1;
+
+	if (!a)
+		return 0;
+	while (p < a) {
+		if (p > SIZE_MAX / 2)
+			return 0;
+		p <<= 1;
+	}
+	return p;
 }
 
 MHL_ESP_API void *heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_t caps)
 {
 	void *p = NULL;
 
-	if (power_of_two(alignment))
+	alignment = alignment_of(alignment);
+	if (alignment)
 		p = mhl_esp_malloc_base(size, caps, alignment, false, "heap_caps_aligned_alloc");
 	return p ? p : mhl_esp_failed(size, caps, "heap_caps_aligned_alloc");
 }
@@ -73,7 +89,8 @@ MHL_ESP_API void *heap_caps_aligned_calloc(size_t alignment, size_t n, size_t si
 
 	if (mul_overflows(n, size, &bytes))
 		return mhl_esp_failed(SIZE_MAX, caps, "heap_caps_aligned_calloc");
-	if (power_of_two(alignment))
+	alignment = alignment_of(alignment);
+	if (alignment)
 		p = mhl_esp_malloc_base(bytes, caps, alignment, true, "heap_caps_aligned_calloc");
 	return p ? p : mhl_esp_failed(bytes, caps, "heap_caps_aligned_calloc");
 }

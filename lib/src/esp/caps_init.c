@@ -7,9 +7,11 @@
  * touch an existing region; one that straddles a region's start or end is
  * refused with ESP_FAIL.  memheap never lets two heaps manage the same
  * bytes, so a range inside an existing region is accepted (ESP_OK) and adds
- * nothing: that memory is already a heap.  A range overlapping a
- * standalone heap (multi_heap, OneOS user heap) in any way is refused with
- * ESP_FAIL: that memory is in use and is no heap_caps region.
+ * nothing: that memory is already a heap.  A standalone heap (multi_heap,
+ * OneOS user heap) the range overlaps in any way is retired first if all
+ * its blocks are free (its memory is the program's again, as on ESP-IDF);
+ * one with live blocks makes the call fail with ESP_FAIL and one line on
+ * stderr: that memory is in use and is no heap_caps region.
  */
 #include <stdio.h>
 
@@ -77,6 +79,10 @@ MHL_ESP_API esp_err_t heap_caps_add_region_with_caps(const uint32_t caps[], intp
 	/* A region nothing could ever allocate from: refuse it. */
 	if (!core)
 		return ESP_ERR_INVALID_ARG;
+	/* earlier standalone heaps there whose blocks are all free give it up */
+	if (mhl_range_reclaim((const void *)start, (uintptr_t)end - (uintptr_t)start,
+			      "heap_caps_add_region"))
+		return ESP_FAIL;
 	err = overlap_rule((uintptr_t)start, (uintptr_t)end, &inside);
 	if (err != ESP_OK || inside)
 		return err;
@@ -84,8 +90,12 @@ MHL_ESP_API esp_err_t heap_caps_add_region_with_caps(const uint32_t caps[], intp
 		return ESP_ERR_INVALID_SIZE;
 	rc = mhl_region_add(NULL, (void *)start, (uintptr_t)end - (uintptr_t)start, core,
 			    MH_ALGO_FIRSTFIT);
-	if (rc >= 0)
+	if (rc >= 0) {
+		/* bits with no memheap capability (RETENTION, TCM, EXEC ...)
+		 * are this layer's: requests naming them route here */
+		mhl_esp_set_extra((unsigned int)rc, all);
 		return ESP_OK;
+	}
 	switch (rc) {
 	case MHL_EOVERLAP:
 		return ESP_FAIL;	/* another thread added an overlapping range */
@@ -108,6 +118,6 @@ MHL_ESP_API esp_err_t heap_caps_add_region(intptr_t start, intptr_t end)
 	if (mhl_owner_of((const void *)start, &owner) != MHL_OWNER_REGION ||
 	    mhl_region_get((unsigned int)owner.region, &ri, NULL) != MHL_OK)
 		return ESP_ERR_NOT_FOUND;
-	caps[0] = mhl_esp_caps_from_core(ri.caps);
+	caps[0] = mhl_esp_region_caps(&ri);
 	return heap_caps_add_region_with_caps(caps, start, end);
 }

@@ -63,9 +63,42 @@ size_t mhl_esp_cache_line(void)
 	return l;
 }
 
+/*
+ * The extra bits of each region (MHL_ESP_CAPS_EXTRA), by region index;
+ * written once, before the region can serve (regions are only appended),
+ * so readers need no lock.  any_extra says whether any region has some.
+ */
+#define ESP_MAX_REGIONS 64	/* the core's region table (MHL_MAX_REGIONS) */
+static _Atomic uint32_t region_extra[ESP_MAX_REGIONS];
+static atomic_uint any_extra;
+
+void mhl_esp_set_extra(unsigned int index, uint32_t extra)
+{
+	if (index >= ESP_MAX_REGIONS || !(extra & MHL_ESP_CAPS_EXTRA))
+		return;
+	atomic_store_explicit(&region_extra[index], extra & MHL_ESP_CAPS_EXTRA,
+			      memory_order_release);
+	atomic_fetch_or(&any_extra, extra & MHL_ESP_CAPS_EXTRA);
+}
+
+static uint32_t extra_of(unsigned int index)
+{
+	if (index >= ESP_MAX_REGIONS)
+		return 0;
+	return atomic_load_explicit(&region_extra[index], memory_order_acquire);
+}
+
+uint32_t mhl_esp_region_caps(const struct mhl_region_info *info)
+{
+	return mhl_esp_caps_from_core(info->caps) | extra_of(info->index);
+}
+
 void mhl_esp_req(uint32_t caps, struct mhl_esp_req *req)
 {
-	req->possible = !(caps & (MHL_ESP_CAPS_NEVER | ~MHL_ESP_CAPS_KNOWN));
+	req->extra = caps & MHL_ESP_CAPS_EXTRA;
+	/* no region was ever given these bits: nothing can match (cheap) */
+	req->possible = !(caps & ~MHL_ESP_CAPS_KNOWN) &&
+			(req->extra & ~atomic_load(&any_extra)) == 0;
 	req->core_caps = mhl_esp_caps_to_core(caps);
 	req->no_spiram = (caps & MALLOC_CAP_DMA) && !(caps & MALLOC_CAP_SPIRAM);
 	req->align = (caps & MALLOC_CAP_CACHE_ALIGNED) ? mhl_esp_cache_line() : 0;
@@ -84,7 +117,8 @@ size_t mhl_esp_round(const struct mhl_esp_req *req, size_t size)
 bool mhl_esp_region_matches(const struct mhl_esp_req *req,
 			    const struct mhl_region_info *info)
 {
-	if (!req->possible || (info->caps & req->core_caps) != req->core_caps)
+	if (!req->possible || (info->caps & req->core_caps) != req->core_caps ||
+	    (extra_of(info->index) & req->extra) != req->extra)
 		return false;
 	return !(req->no_spiram && (info->caps & MEMHEAP_CAP_SPIRAM));
 }
@@ -127,7 +161,9 @@ void *mhl_esp_alloc(const struct mhl_esp_req *req, size_t size, size_t align,
 		return NULL;
 	if (req->align > align)
 		align = req->align;
-	if (!req->no_spiram || !mhl_esp_dma_spiram_exists())
+	/* the core routes by memheap caps; extra bits and the DMA exclusion
+	 * need this layer's walk */
+	if (!req->extra && (!req->no_spiram || !mhl_esp_dma_spiram_exists()))
 		return mhl_alloc(size, align, req->core_caps, flags, api);
 	n = mhl_region_count();
 	for (i = 0; i < n; i++) {

@@ -24,16 +24,23 @@
 #define MHL_ESP_API __attribute__((visibility("default")))
 #endif
 
-/* MALLOC_CAP_* bits that a memheap region can never have. */
-#define MHL_ESP_CAPS_NEVER (MALLOC_CAP_EXEC | MALLOC_CAP_PID2 | MALLOC_CAP_PID3 | \
+/*
+ * MALLOC_CAP_* bits with no memheap capability behind them: no backend
+ * region has them, but a region the program adds with
+ * heap_caps_add_region_with_caps() may be given them (the program vouches
+ * for its memory); this layer records them per region and routes requests
+ * naming them to those regions only.
+ */
+#define MHL_ESP_CAPS_EXTRA (MALLOC_CAP_EXEC | MALLOC_CAP_PID2 | MALLOC_CAP_PID3 | \
 			    MALLOC_CAP_PID4 | MALLOC_CAP_PID5 | MALLOC_CAP_PID6 | \
 			    MALLOC_CAP_PID7 | MALLOC_CAP_IRAM_8BIT |		   \
 			    MALLOC_CAP_RETENTION | MALLOC_CAP_RTCRAM |		   \
 			    MALLOC_CAP_TCM | MALLOC_CAP_DMA_DESC_AHB |		   \
-			    MALLOC_CAP_DMA_DESC_AXI | MALLOC_CAP_INVALID)
+			    MALLOC_CAP_DMA_DESC_AXI)
 
-/* Bits this layer knows; any other bit also makes a request unsatisfiable. */
-#define MHL_ESP_CAPS_KNOWN (MHL_ESP_CAPS_NEVER | MALLOC_CAP_32BIT | MALLOC_CAP_8BIT | \
+/* Bits this layer knows; any other bit (and INVALID) makes a request
+ * unsatisfiable. */
+#define MHL_ESP_CAPS_KNOWN (MHL_ESP_CAPS_EXTRA | MALLOC_CAP_32BIT | MALLOC_CAP_8BIT | \
 			    MALLOC_CAP_DMA | MALLOC_CAP_SPIRAM |		   \
 			    MALLOC_CAP_INTERNAL | MALLOC_CAP_DEFAULT |	   \
 			    MALLOC_CAP_CACHE_ALIGNED)
@@ -42,6 +49,7 @@
 struct mhl_esp_req {
 	bool possible;		/* false: no memheap region can ever match */
 	uint32_t core_caps;	/* MEMHEAP_CAP_* the region must have */
+	uint32_t extra;		/* MHL_ESP_CAPS_EXTRA bits the region must have */
 	bool no_spiram;		/* DMA without SPIRAM: external memory excluded */
 	size_t align;		/* 0 (default) or the cache line for CACHE_ALIGNED */
 	bool round32;		/* MALLOC_CAP_32BIT: sizes rounded up to 4 */
@@ -52,6 +60,13 @@ void mhl_esp_req(uint32_t caps, struct mhl_esp_req *req);
 
 /* MEMHEAP_CAP_* of a region -> MALLOC_CAP_*. */
 uint32_t mhl_esp_caps_from_core(uint32_t core_caps);
+
+/* Every MALLOC_CAP_* of region @info: its memheap caps and the extra bits
+ * it was added with. */
+uint32_t mhl_esp_region_caps(const struct mhl_region_info *info);
+
+/* Record the extra bits (MHL_ESP_CAPS_EXTRA) region @index was added with. */
+void mhl_esp_set_extra(unsigned int index, uint32_t extra);
 
 /* MALLOC_CAP_* -> MEMHEAP_CAP_* for the bits a region can have. */
 uint32_t mhl_esp_caps_to_core(uint32_t caps);

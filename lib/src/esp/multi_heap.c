@@ -13,9 +13,14 @@
  * Misuse (bad handle, foreign pointer, double free) is described on stderr
  * and changes nothing; ESP-IDF would assert.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "esp/esp_internal.h"
 
@@ -75,50 +80,78 @@ static struct multi_heap_info *handle_of(multi_heap_handle_t h, const char *api)
 }
 
 /*
- * The handle of a multi_heap whose range holds @addr, if that handle lies in
- * [start, end) (so reading it is safe: the caller hands us that memory).
+ * Copy @n bytes at @p into @out if they can be read (an earlier heap's
+ * handle may lie in memory the program has unmapped since): the kernel
+ * reads them for us and reports EFAULT instead of a fault.
  */
-static struct multi_heap_info *old_heap_in(uintptr_t addr, uintptr_t start, uintptr_t end)
+static bool read_safely(const void *p, void *out, size_t n)
 {
-	struct mhl_owner owner;
-	struct multi_heap_info *old;
+	struct iovec local = { out, n }, remote = { (void *)p, n };
+	int fds[2];
+	bool ok;
 
-	if (mhl_owner_of((const void *)addr, &owner) != MHL_OWNER_STANDALONE || !owner.tag)
-		return NULL;
-	old = owner.tag;
-	if ((uintptr_t)old < start || (uintptr_t)old + sizeof(*old) > end ||
-	    owner.heap != &old->heap || old->magic != (MULTI_HEAP_MAGIC ^ (uintptr_t)old))
-		return NULL;
-	return old;
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n)
+		return true;
+	if (errno == EFAULT)
+		return false;
+	/* process_vm_readv not allowed here: a pipe tells the same */
+	if (pipe(fds))
+		return false;
+	ok = n <= PIPE_BUF && write(fds[1], p, n) == (ssize_t)n &&
+	     read(fds[0], out, n) == (ssize_t)n;
+	close(fds[0]);
+	close(fds[1]);
+	return ok;
 }
+
+/*
+ * mhl_range_reclaim()'s question about an earlier heap whose memory a new
+ * heap or region overlaps: its allocated blocks.  A handle that can no
+ * longer be read, or no longer holds a heap (the program overwrote or
+ * cleared its memory), is a heap that is gone: 0.  When 0, the handle is
+ * invalidated (if it can still be written: it lies in memory the program
+ * has not unmapped) so the old handle is refused from now on.
+ */
+static size_t live_blocks(void *tag)
+{
+	struct multi_heap_info *old = tag, copy;
+	size_t live;
+
+	if (!read_safely(old, &copy, sizeof(copy)) ||
+	    copy.magic != (MULTI_HEAP_MAGIC ^ (uintptr_t)old))
+		return 0;
+	/* the heap object's counters: its blocks may have been overwritten */
+	live = mh_live_blocks(&old->heap);
+	if (!live)
+		old->magic = 0;
+	return live;
+}
+
+static const struct mhl_retire_ops retire_ops = {
+	.kind = "multi_heap",
+	.live = live_blocks,
+};
 
 /*
  * May [start, end) become a heap?  0: register it with the core; 1: it lies
  * inside one core region (a buffer the caller allocated): a heap only
- * multi_heap_* serve; -1: no.  An earlier multi_heap in the same memory
- * whose blocks are all free is retired first, as ESP-IDF lets the caller
- * reuse such memory.
+ * multi_heap_* serve; -1: no (said on stderr).  Earlier heaps in the same
+ * memory whose blocks are all free are retired first, whatever the shape of
+ * the overlap, as ESP-IDF lets the caller reuse such memory.
  */
 static int placement(uintptr_t start, uintptr_t end)
 {
-	struct multi_heap_info *old;
 	struct mhl_owner owner;
-	struct mh_stats st;
 
-	while (mhl_range_overlaps((const void *)start, end - start)) {
-		old = old_heap_in(start, start, end);
-		if (!old)
-			break;
-		mh_get_stats(&old->heap, &st);
-		if (st.allocated_blocks)
-			return -1;
-		old->magic = 0;
-		mhl_standalone_unregister(&old->heap);
-	}
+	if (mhl_range_reclaim((const void *)start, end - start, "multi_heap_register"))
+		return -1;
 	if (!mhl_range_overlaps((const void *)start, end - start))
 		return 0;
 	if (mhl_owner_of((const void *)start, &owner) == MHL_OWNER_REGION && end <= owner.end)
 		return 1;
+	fprintf(stderr, "multi_heap_register: [%p, %p) overlaps memory memheap already "
+		"manages (a region or another heap) without lying inside one region: "
+		"refused\n", (void *)start, (void *)end);
 	return -1;
 }
 
@@ -152,7 +185,8 @@ MHL_ESP_API multi_heap_handle_t multi_heap_register(void *start, size_t size)
 	h->min_floor = SIZE_MAX;
 	mh_lock_init(&h->floor_lock);
 	if (where == 0) {
-		if (mhl_standalone_register(start, size, &h->heap, h) != MHL_OK)
+		if (mhl_standalone_register_retirable(start, size, &h->heap, h,
+						      &retire_ops) != MHL_OK)
 			goto fail;
 		h->registered = true;
 	}
@@ -439,10 +473,24 @@ static size_t floor_min(struct multi_heap_info *h, size_t engine_min)
 	return m;
 }
 
+static bool sum_used(const struct mh_block_info *b, void *ctx)
+{
+	if (b->used && !b->damaged)
+		*(size_t *)ctx += b->size;
+	return true;
+}
+
+/*
+ * ESP-IDF's total_allocated_bytes: the data bytes of the live blocks (what
+ * multi_heap_get_allocated_size() says of each: the size asked for, rounded
+ * up to the 8-byte granule, exactly the size asked for with poisoning), no
+ * headers; total_free_bytes is what is left once headers are paid for.
+ */
 MHL_ESP_API void multi_heap_get_info(multi_heap_handle_t heap, multi_heap_info_t *info)
 {
 	struct multi_heap_info *h = handle_of(heap, "multi_heap_get_info");
 	struct mh_stats st;
+	size_t data = 0;
 
 	if (!info)
 		return;
@@ -450,8 +498,9 @@ MHL_ESP_API void multi_heap_get_info(multi_heap_handle_t heap, multi_heap_info_t
 	if (!h)
 		return;
 	mh_get_stats(&h->heap, &st);
+	mh_walk(&h->heap, sum_used, &data);
 	info->total_free_bytes = st.free_bytes;
-	info->total_allocated_bytes = st.allocated_bytes;
+	info->total_allocated_bytes = data;
 	info->largest_free_block = st.largest_free;
 	info->minimum_free_bytes = floor_min(h, st.min_free_ever);
 	info->allocated_blocks = st.allocated_blocks;
@@ -529,14 +578,19 @@ MHL_ESP_API void multi_heap_walk(multi_heap_handle_t heap, multi_heap_walker_cb_
 		fprintf(stderr, "multi_heap_walk: NULL walker function\n");
 		return;
 	}
+	/* a damaged block goes to the walker (the rest of the heap, as one
+	 * block) and is described on stderr: a walk never stops in silence */
+	print_reports = true;
 	mh_walk(&h->heap, walk_one, &w);
+	print_reports = false;
 }
 
 static bool dump_one(const struct mh_block_info *b, void *ctx)
 {
 	(void)ctx;
 	printf("  Block %p data %p size %zu next %p %s\n", b->block, b->ptr, b->size,
-	       (void *)((char *)b->block + b->block_size), b->used ? "used" : "free");
+	       (void *)((char *)b->block + b->block_size),
+	       b->damaged ? "DAMAGED header: the rest of the heap" : b->used ? "used" : "free");
 	return true;
 }
 
@@ -551,6 +605,9 @@ MHL_ESP_API void multi_heap_dump(multi_heap_handle_t heap)
 	printf("Heap %p: start %p end %p, %zu bytes free of %zu, %zu blocks\n",
 	       (void *)h, (void *)h->start, (void *)h->end, st.free_bytes,
 	       st.total_bytes, st.total_blocks);
+	fflush(stdout);
+	print_reports = true;
 	mh_walk(&h->heap, dump_one, NULL);
+	print_reports = false;
 	fflush(stdout);
 }

@@ -50,6 +50,7 @@ MHL_EXPORT os_err_t (os_memheap_init)(os_memheap_t *heap, const char *name)
 		free(hm);
 		return OS_ENOMEM;
 	}
+	hm->oh.retirable = true;	/* its memory may become another heap's */
 	heap->h_mem = hm;
 	heap->resource_node.next = &heap->resource_node;
 	heap->resource_node.prev = &heap->resource_node;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Heaps that own nested ranges; rarely more than a handful. */
@@ -159,6 +160,8 @@ static void nested_list_add(struct mhl_oheap *oh)
 	pthread_mutex_unlock(&nested_lock);
 }
 
+static const struct mhl_retire_ops mhl_oheap_retire_ops;
+
 /* Registered ranges again after a failed add dropped them all (rare). */
 static void reregister(struct mhl_oheap *oh)
 {
@@ -167,12 +170,46 @@ static void reregister(struct mhl_oheap *oh)
 		struct mhl_oheap_range *r = &oh->ranges[i];
 
 		if (!r->nested &&
-		    mhl_standalone_register((void *)r->start, r->end - r->start,
-					    &oh->heap, oh) != MHL_OK)
+		    (oh->retirable ?
+		     mhl_standalone_register_retirable((void *)r->start, r->end - r->start,
+						       &oh->heap, oh, &mhl_oheap_retire_ops) :
+		     mhl_standalone_register((void *)r->start, r->end - r->start,
+					     &oh->heap, oh)) != MHL_OK)
 			mhl_rtos_diag(oh->name ? oh->name : "heap",
 				      "range %p lost its registration",
 				      (void *)r->start);
 	}
+}
+
+/*
+ * mhl_range_reclaim()'s question about a user heap whose memory a new heap
+ * or region overlaps: its allocated blocks; when none, the heap is detached
+ * (every later call on it fails) and its ranges go back to the program.
+ */
+static size_t oheap_live(void *tag)
+{
+	struct mhl_oheap *oh = tag;
+	size_t live;
+
+	pthread_mutex_lock(&oh->lock);
+	live = mh_live_blocks(&oh->heap);
+	if (!live)
+		oh->detached = true;
+	pthread_mutex_unlock(&oh->lock);
+	return live;
+}
+
+static const struct mhl_retire_ops mhl_oheap_retire_ops = {
+	.kind = "user heap",
+	.live = oheap_live,
+};
+
+static bool overlaps_own(struct mhl_oheap *oh, uintptr_t s, uintptr_t e)
+{
+	for (unsigned int i = 0; i < oh->nranges; i++)
+		if (ranges_overlap(s, e, oh->ranges[i].start, oh->ranges[i].end))
+			return true;
+	return false;
 }
 
 int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
@@ -192,6 +229,15 @@ int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
 		return MHL_EINVAL;
 	e = s + size;
 
+	/* An earlier heap in this memory with every block free gives it up
+	 * (not this heap: its own ranges are refused below). */
+	pthread_mutex_lock(&oh->lock);
+	bool own = overlaps_own(oh, s, e);
+
+	pthread_mutex_unlock(&oh->lock);
+	if (!own && mhl_range_reclaim(start, size, oh->name ? oh->name : "heap"))
+		return MHL_EOVERLAP;
+
 	pthread_mutex_lock(&oh->lock);
 	if (oh->detached) {
 		rc_core = MHL_EINVAL;
@@ -201,14 +247,15 @@ int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
 		rc_core = MHL_ENOMEM;
 		goto out;
 	}
-	for (unsigned int i = 0; i < oh->nranges; i++) {
-		if (ranges_overlap(s, e, oh->ranges[i].start, oh->ranges[i].end)) {
-			rc_core = MHL_EOVERLAP;
-			goto out;
-		}
+	if (overlaps_own(oh, s, e)) {
+		rc_core = MHL_EOVERLAP;
+		goto out;
 	}
 
-	rc_core = mhl_standalone_register(start, size, &oh->heap, oh);
+	rc_core = oh->retirable ?
+		  mhl_standalone_register_retirable(start, size, &oh->heap, oh,
+						    &mhl_oheap_retire_ops) :
+		  mhl_standalone_register(start, size, &oh->heap, oh);
 	if (rc_core == MHL_EOVERLAP) {
 		if (!range_in_live_block(s, e, &within) ||
 		    overlaps_nested(s, e, within))
@@ -224,8 +271,25 @@ int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
 	if (rc_core != MHL_OK)
 		goto out;
 
+	/*
+	 * A buddy range keeps its control data (bitmaps, about 4 bits per
+	 * 16-byte unit plus a fixed part of a few KiB) outside it, in process
+	 * memory, so a small range is all blocks: see api-oneos.md, "Buddy
+	 * overhead".
+	 */
+	if (algo == MH_ALGO_BUDDY) {
+		rc.meta_size = mh_region_meta_size(size, &rc);
+		rc.meta = rc.meta_size ? calloc(1, rc.meta_size) : NULL;
+		if (!rc.meta) {
+			if (!nested)
+				reregister(oh);
+			rc_core = rc.meta_size ? MHL_ENOMEM : MHL_EINVAL;
+			goto out;
+		}
+	}
 	rc_eng = mh_heap_add_region(&oh->heap, start, size, &rc);
 	if (rc_eng != MH_OK) {
+		free(rc.meta);
 		if (!nested)
 			reregister(oh);
 		rc_core = rc_eng == MH_EOVERLAP ? MHL_EOVERLAP :
@@ -235,6 +299,7 @@ int mhl_oheap_add(struct mhl_oheap *oh, void *start, size_t size,
 	oh->ranges[oh->nranges].start = s;
 	oh->ranges[oh->nranges].end = e;
 	oh->ranges[oh->nranges].nested = nested;
+	oh->ranges[oh->nranges].meta = rc.meta;
 	oh->nranges++;
 	if (nested)
 		nested_list_add(oh);
@@ -259,6 +324,8 @@ void mhl_oheap_destroy(struct mhl_oheap *oh)
 	mhl_standalone_unregister(&oh->heap);
 	mh_heap_destroy(&oh->heap);
 	pthread_mutex_destroy(&oh->lock);
+	for (unsigned int i = 0; i < oh->nranges; i++)
+		free(oh->ranges[i].meta);
 	memset(oh, 0, sizeof(*oh));
 }
 

@@ -33,13 +33,17 @@
 struct mhl_oheap_range {
 	uintptr_t start, end;
 	bool nested;		/* inside a live block; not registered with the core */
+	void *meta;		/* buddy: the engine's control data (malloc'd) */
 };
 
 struct mhl_oheap {
 	struct mh_heap heap;		/* engine heap (its own lock) */
 	pthread_mutex_t lock;		/* ranges, detached, nested list */
 	const char *name;		/* kept by pointer (static or owned by caller) */
-	bool detached;			/* enclosing block freed: unusable */
+	bool detached;			/* enclosing block freed, or retired: unusable */
+	/* set before the first add: once all its blocks are free, a new heap
+	 * or region over its memory retires it (mhl_range_reclaim) */
+	bool retirable;
 	unsigned int nranges;
 	struct mhl_oheap_range ranges[MHL_OHEAP_MAX_RANGES];
 	struct mhl_oheap *next_nested;	/* global list of heaps with nested ranges */
