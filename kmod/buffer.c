@@ -488,7 +488,7 @@ int memheap_buffer_mmap(struct memheap_file *f, struct vm_area_struct *vma)
 		return -EINVAL;
 	}
 
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = memheap_buffer_pgprot(buf, vma->vm_page_prot);
 	mapped = min_t(u64, len, buf->size - in);
 	err = remap_pfn_range(vma, vma->vm_start,
