@@ -283,7 +283,7 @@ TEST_F(bad, nonzero_reserved_fields)
 
 TEST_F(bad, bad_pointers)
 {
-	void *unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *unmapped = mmap(NULL, mh_page_size(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	size_t i;
 
 	ASSERT_NE(MAP_FAILED, unmapped);
@@ -293,7 +293,7 @@ TEST_F(bad, bad_pointers)
 		EXPECT_EQ(-EFAULT, mh_ioctl(self->c.fd, cmd_sized(cmds[i].nr, cmds[i].size),
 					    unmapped)) TH_LOG("%s", cmds[i].name);
 	}
-	munmap(unmapped, 4096);
+	munmap(unmapped, mh_page_size());
 }
 
 /* Random bytes: a clean error (never success, never EFAULT), no effect. */
