@@ -202,16 +202,22 @@ else
 	dpkg-deb -x "$debs/${src_pkg}_"*.deb "$srcroot" || die "cannot unpack $src_pkg"
 	tarball=$(ls "$srcroot"/usr/src/linux-source-"$src_ver".tar.* | head -n1)
 	kdir="$out/ksrc"
-	rm -rf "$kdir"
-	mkdir -p "$kdir"
-	say "preparing a build tree from $src_pkg $version"
-	tar -xf "$tarball" -C "$kdir" --strip-components=1 || die "cannot extract $tarball"
+	gccver=$(${cross}gcc -dumpfullversion)
+	stamp="$abi $version gcc$gccver"
+	if [ "$(cat "$kdir/.memheap-prepared" 2>/dev/null)" != "$stamp" ]; then
+		rm -rf "$kdir"
+		mkdir -p "$kdir"
+		say "preparing a build tree from $src_pkg $version"
+		tar -xf "$tarball" -C "$kdir" --strip-components=1 || die "cannot extract $tarball"
+		cp "$config" "$kdir/.config"
+		kmake() { make -C "$kdir" ARCH=arm64 CROSS_COMPILE=$cross "$@"; }
+		kmake olddefconfig >"$out/prepare.log" 2>&1 ||
+			die "olddefconfig failed (see $out/prepare.log)"
+		kmake -j"$(nproc)" modules_prepare >>"$out/prepare.log" 2>&1 ||
+			{ tail -n 20 "$out/prepare.log" >&2; die "modules_prepare failed (see $out/prepare.log)"; }
+		echo "$stamp" >"$kdir/.memheap-prepared"
+	fi
 	rm -rf "$srcroot"
-	cp "$config" "$kdir/.config"
-	kmake() { make -C "$kdir" ARCH=arm64 CROSS_COMPILE=$cross "$@"; }
-	kmake olddefconfig >"$out/prepare.log" 2>&1 || die "olddefconfig failed (see $out/prepare.log)"
-	kmake -j"$(nproc)" modules_prepare >>"$out/prepare.log" 2>&1 ||
-		{ tail -n 20 "$out/prepare.log" >&2; die "modules_prepare failed (see $out/prepare.log)"; }
 	cp "$hdr/Module.symvers" "$kdir/Module.symvers"
 	# vermagic: the release string of the image, not of this tree.
 	echo "$abi" >"$kdir/include/config/kernel.release"
@@ -219,7 +225,8 @@ else
 	rm -rf "$hdr" "$kroot/usr/src"
 fi
 
-vmlinuz=$(ls "$kroot"/boot/vmlinuz-"$abi" 2>/dev/null | head -n1)
+vmlinuz=$(ls "$kroot/boot/vmlinuz-$abi" "$kroot/usr/lib/modules/$abi/vmlinuz" \
+	"$kroot/lib/modules/$abi/vmlinuz" 2>/dev/null | head -n1)
 [ -n "$vmlinuz" ] || die "no vmlinuz in $image_pkg"
 moddir=""
 for m in "$kroot/lib/modules/$abi" "$kroot/usr/lib/modules/$abi"; do
