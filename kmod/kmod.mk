@@ -71,7 +71,15 @@ kmod-w1-sparse: kernel-fetch
 		echo "kmod-lint: W=1/sparse findings above (full log: $$log)"; \
 		exit 1; \
 	fi; \
-	echo "kmod-lint: W=1 and sparse C=2 clean ($$(grep -c '^  CHECK' $$log) files checked)"
+	checked=$$(grep -c '^  CHECK' $$log || true); \
+	if [ "$$checked" -eq 0 ]; then \
+		if [ "$(KERNEL)" != 6.1 ] && grep -q 'specified, but sparse is not available or not up to date' $$log; then \
+			echo "kmod-lint: SKIP sparse on $(KERNEL): its scripts/checker-valid.sh refuses $$(sparse --version 2>/dev/null || echo sparse) (no __typeof_unqual__); W=1 clean"; \
+			exit 0; \
+		fi; \
+		echo "kmod-lint: sparse checked no file (full log: $$log)"; exit 1; \
+	fi; \
+	echo "kmod-lint: W=1 and sparse C=2 clean ($$checked files checked)"
 
 # kmod/compat.h is the one place that tests the kernel version (out of tree,
 # the module meets kernels from 5.10 on): there, and only there, the

@@ -30,7 +30,7 @@ QEMU_KO ?= $(KMOD_KO)
 
 SCENARIO ?= full
 PAYLOAD ?= $(BUILD)/selftests/payload
-QEMU_TIMEOUT ?= 300
+QEMU_TIMEOUT ?= 900
 QEMU_APPEND ?=
 LOAD ?= 1
 
