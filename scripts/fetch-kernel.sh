@@ -219,6 +219,33 @@ else
 	fi
 	rm -rf "$srcroot"
 	cp "$hdr/Module.symvers" "$kdir/Module.symvers"
+	# olddefconfig under gcc-12 drops what the image's compiler and tools
+	# allowed (Rust, BTF, sched_ext, ...), and with them fields of
+	# struct module and task_struct: a module built so is refused ("struct
+	# module size must match").  The image's own generated config (in its
+	# headers) is used instead, except for the options that describe the
+	# toolchain (probed from the compiler: CC_*, AS_*, LD_*, ...), which
+	# must describe the compiler used here.
+	[ -f "$kdir/include/config/auto.conf.prepared" ] ||
+		cp "$kdir/include/config/auto.conf" "$kdir/include/config/auto.conf.prepared"
+	[ -f "$kdir/include/generated/autoconf.h.prepared" ] ||
+		cp "$kdir/include/generated/autoconf.h" "$kdir/include/generated/autoconf.h.prepared"
+	python3 - "$kdir" "$hdr" <<'PY' || die "cannot merge the image's config"
+import re, sys
+kdir, hdr = sys.argv[1], sys.argv[2]
+tool = re.compile(r"CONFIG_(CC_|AS_|LD_|GCC_|CLANG_|RUSTC|RUST_IS_AVAILABLE|BINDGEN|PAHOLE|TOOLS_SUPPORT_)")
+def read(path, pat):
+    return {m.group(1): m.group(2) for m in (re.match(pat, l.rstrip("\n")) for l in open(path)) if m}
+for rel, pat, fmt in (("include/config/auto.conf", r"(CONFIG_\w+)=(.*)", "{}={}\n"),
+                      ("include/generated/autoconf.h", r"#define (CONFIG_\w+) (.*)", "#define {} {}\n")):
+    ours = read(f"{kdir}/{rel}.prepared", pat)
+    image = read(f"{hdr}/{rel}", pat)
+    merged = {k: v for k, v in image.items() if not tool.match(k)}
+    merged.update({k: v for k, v in ours.items() if tool.match(k)})
+    with open(f"{kdir}/{rel}", "w") as f:
+        f.write("".join(fmt.format(k, v) for k, v in sorted(merged.items())))
+PY
+	cp "$hdr/.config" "$kdir/.config.image"
 	# vermagic: the release string of the image, not of this tree.
 	echo "$abi" >"$kdir/include/config/kernel.release"
 	echo "#define UTS_RELEASE \"$abi\"" >"$kdir/include/generated/utsrelease.h"
@@ -268,6 +295,7 @@ open(dst, "wb").write(data)
 EOF
 
 cfg="$kdir/.config"
+[ -f "$kdir/.config.image" ] && cfg="$kdir/.config.image"
 [ -f "$cfg" ] || die "no .config in $kdir"
 # Module BTF needs pahole and the kernel's vmlinux, neither of which is
 # here: the module is built without it (it loads the same).
