@@ -28,13 +28,29 @@ CHECK_GOALS := test
 BENCH_GOALS :=
 ALL_GOALS := engine tests
 
-# Debian's arm64 kernel, headers and busybox, downloaded (not installed).
+# The kernel the module is built for and the board boots:
+#   KERNEL=6.1 (default: Debian 12's arm64, $(BUILD)/kernel)
+#   KERNEL=5.10|6.12|6.12-rt|6.12-16k|sid (the matrix, make check-kernels)
+#   KERNEL=debug (linux-source-6.1 with KASAN & co, make check-debug)
+# each downloaded (not installed) by scripts/fetch-kernel.sh.  Outputs
+# that depend on the kernel (module, initramfs, logs) get a -KERNEL suffix.
+KERNEL ?= 6.1
+KERNELS := 5.10 6.1 6.12 6.12-rt 6.12-16k sid
+ifeq ($(filter $(KERNEL),$(KERNELS) debug),)
+$(error KERNEL=$(KERNEL): one of $(KERNELS) debug)
+endif
+ifeq ($(KERNEL),6.1)
 KERNEL_OUT := $(BUILD)/kernel
+KERNEL_SUFFIX :=
+else
+KERNEL_OUT := $(BUILD)/kernels/$(KERNEL)
+KERNEL_SUFFIX := -$(KERNEL)
+endif
 # checkpatch.pl and the kselftest harness from Debian's linux-source-6.1.
 LINUX_SRC := $(BUILD)/linux-source
 
 kernel-fetch:
-	@scripts/fetch-arm64-kernel.sh $(KERNEL_OUT)
+	@scripts/fetch-kernel.sh $(KERNEL) $(KERNEL_OUT)
 linux-source:
 	@scripts/extract-linux-source.sh $(LINUX_SRC)
 

@@ -355,7 +355,7 @@ static const struct file_operations memheap_fops = {
 	.unlocked_ioctl = memheap_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = memheap_mmap,
-	.llseek = no_llseek,
+	.llseek = MEMHEAP_NO_LLSEEK,
 };
 
 /**

@@ -13,7 +13,6 @@
 #include <linux/dma-mapping.h>
 #include <linux/errno.h>
 #include <linux/fcntl.h>
-#include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
@@ -121,6 +120,8 @@ static int memheap_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	return 0;
 }
 
+MEMHEAP_VMAP_ADAPTER(memheap_dmabuf_vmap)
+
 static const struct dma_buf_ops memheap_dmabuf_ops = {
 	.map_dma_buf = memheap_dmabuf_map,
 	.unmap_dma_buf = memheap_dmabuf_unmap,
@@ -128,7 +129,7 @@ static const struct dma_buf_ops memheap_dmabuf_ops = {
 	.begin_cpu_access = memheap_dmabuf_begin_cpu,
 	.end_cpu_access = memheap_dmabuf_end_cpu,
 	.mmap = memheap_dmabuf_mmap,
-	.vmap = memheap_dmabuf_vmap,
+	.vmap = MEMHEAP_DMABUF_VMAP(memheap_dmabuf_vmap),
 };
 
 /**
@@ -160,4 +161,4 @@ struct dma_buf *memheap_dmabuf_export(struct memheap_buffer *buf, u32 flags)
 	return dmabuf;
 }
 
-MODULE_IMPORT_NS(DMA_BUF);
+MEMHEAP_IMPORT_NS_DMA_BUF();

@@ -10,7 +10,7 @@
 # kbuild runs in mirrors under $(BUILD)/kmod/ (one symlink per source file)
 # so objects never land in kmod/, engine/ or uapi/.
 
-KMOD_OUT := $(BUILD)/kmod
+KMOD_OUT := $(BUILD)/kmod$(KERNEL_SUFFIX)
 KMOD_KO := $(KMOD_OUT)/memheap.ko
 KMOD_ENGINE := engine/heap.c engine/buddy.c engine/firstfit.c \
 	       engine/internal.h engine/mh_pool.h engine/mh_platform.h
@@ -20,6 +20,8 @@ KMOD_SPEC := spec/region_spec.c spec/region_spec.h
 KMOD_SOURCES := Kbuild $(KMOD_C_H) $(KMOD_ENGINE) $(KMOD_SPEC) uapi/linux/memheap.h
 KMOD_CROSS_KDIR := $(KERNEL_OUT)/kdir
 KMOD_CROSS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+# extra make variables a kernel's headers need (5.10: CC=, see fetch-kernel.sh)
+KMOD_KARGS = $$(cat $(KERNEL_OUT)/make-args 2>/dev/null)
 KMOD_JOBS := -j2
 
 # Board / native / Yocto build: KERNEL_SRC (Yocto) is a synonym of KDIR.
@@ -39,7 +41,7 @@ kmod_mirror = set -e; for f in $(KMOD_SOURCES); do \
 kmod: kernel-fetch
 	@$(call kmod_mirror,$(KMOD_OUT)/arm64)
 	$(MAKE) --no-print-directory -C $(KMOD_CROSS_KDIR) \
-		M=$(abspath $(KMOD_OUT)/arm64) $(KMOD_CROSS) $(KMOD_JOBS) modules
+		M=$(abspath $(KMOD_OUT)/arm64) $(KMOD_CROSS) $(KMOD_KARGS) $(KMOD_JOBS) modules
 	@cmp -s $(KMOD_OUT)/arm64/memheap.ko $(KMOD_KO) || \
 		cp $(KMOD_OUT)/arm64/memheap.ko $(KMOD_KO)
 	@echo "kmod: $(KMOD_KO) ($$(cat $(KERNEL_OUT)/abi))"
@@ -63,7 +65,7 @@ kmod-w1-sparse: kernel-fetch
 	@$(call kmod_mirror,$(KMOD_OUT)/lint)
 	@set -e; log=$(KMOD_OUT)/lint.log; \
 	if ! $(MAKE) --no-print-directory -C $(KMOD_CROSS_KDIR) \
-		M=$(abspath $(KMOD_OUT)/lint) $(KMOD_CROSS) $(KMOD_JOBS) \
+		M=$(abspath $(KMOD_OUT)/lint) $(KMOD_CROSS) $(KMOD_KARGS) $(KMOD_JOBS) \
 		W=1 C=2 CHECK=sparse modules >$$log 2>&1; then \
 		cat $$log; echo "kmod-lint: W=1/sparse build failed"; exit 1; \
 	fi; \
@@ -71,7 +73,20 @@ kmod-w1-sparse: kernel-fetch
 		echo "kmod-lint: W=1/sparse findings above (full log: $$log)"; \
 		exit 1; \
 	fi; \
-	echo "kmod-lint: W=1 and sparse C=2 clean ($$(grep -c '^  CHECK' $$log) files checked)"
+	checked=$$(grep -c '^  CHECK' $$log || true); \
+	if [ "$$checked" -eq 0 ]; then \
+		if [ "$(KERNEL)" != 6.1 ] && grep -q 'specified, but sparse is not available or not up to date' $$log; then \
+			echo "kmod-lint: SKIP sparse on $(KERNEL): its scripts/checker-valid.sh refuses $$(sparse --version 2>/dev/null || echo sparse) (no __typeof_unqual__); W=1 clean"; \
+			exit 0; \
+		fi; \
+		echo "kmod-lint: sparse checked no file (full log: $$log)"; exit 1; \
+	fi; \
+	echo "kmod-lint: W=1 and sparse C=2 clean ($$checked files checked)"
+
+# kmod/compat.h is the one place that tests the kernel version (out of tree,
+# the module meets kernels from 5.10 on): there, and only there, the
+# version tests checkpatch frowns on in mainline code are the point.
+KMOD_COMPAT_IGNORE := --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON
 
 # checkpatch --strict on every source compiled into the module.  The uapi
 # header is checked under its in-tree name (include/uapi/linux/...), which
@@ -83,7 +98,8 @@ kmod-checkpatch: linux-source
 		$(KMOD_OUT)/checkpatch/include/uapi/linux/memheap.h; \
 	fail=0; \
 	for f in $(filter %.c %.h,$(KMOD_C_H) $(KMOD_ENGINE) $(KMOD_SPEC)); do \
-		perl $$cp --strict --no-tree --quiet --show-types -f $$f || fail=1; \
+		ign=; [ $$f = kmod/compat.h ] && ign="$(KMOD_COMPAT_IGNORE)"; \
+		perl $$cp --strict --no-tree --quiet --show-types $$ign -f $$f || fail=1; \
 	done; \
 	(cd $(KMOD_OUT)/checkpatch && perl $$cp --strict --no-tree --quiet \
 		--show-types -f include/uapi/linux/memheap.h) || fail=1; \

@@ -122,14 +122,15 @@ static int memheap_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static int memheap_remove(struct platform_device *pdev)
+static void memheap_remove(struct platform_device *pdev)
 {
 	if (memheap_dev.dev == &pdev->dev)
 		memheap_teardown();
 	if (memheap_dt_pdev == pdev)
 		memheap_dt_pdev = NULL;
-	return 0;
 }
+
+MEMHEAP_REMOVE_ADAPTER(memheap_remove)
 
 static const struct of_device_id memheap_of_match[] = {
 	{ .compatible = "memheap,memheap" },
@@ -139,7 +140,7 @@ MODULE_DEVICE_TABLE(of, memheap_of_match);
 
 static struct platform_driver memheap_driver = {
 	.probe = memheap_probe,
-	.remove = memheap_remove,
+	.remove = MEMHEAP_PLATFORM_REMOVE(memheap_remove),
 	.driver = {
 		.name = "memheap",
 		.of_match_table = memheap_of_match,

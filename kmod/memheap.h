@@ -26,6 +26,7 @@
 #include <linux/types.h>
 #include <linux/memheap.h>
 
+#include "compat.h"
 #include "pool.h"
 
 struct dma_buf;

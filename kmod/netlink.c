@@ -274,7 +274,7 @@ static int memheap_usage_dumpit(struct sk_buff *skb,
 static int extent_dump_begin(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	int index = region_from_attrs(info->attrs, cb->extack);
+	int index = region_from_attrs(memheap_dumpit_attrs(info), cb->extack);
 
 	if (index < 0)
 		return index;

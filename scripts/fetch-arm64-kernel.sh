@@ -30,8 +30,10 @@ out=$(cd "$out" && pwd)
 # arm64 user-space packages unpacked beside the kernel (static libraries
 # for the guest's tools); a change of this list refreshes the tree.
 extra_pkgs="busybox-static libnl-3-dev libnl-genl-3-dev"
+# bumped when the layout of OUT changes (cmdline, make-args)
+layout=2
 
-if [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$extra_pkgs" ] &&
+if [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$layout $extra_pkgs" ] &&
 	[ "${MEMHEAP_REFRESH_KERNEL:-0}" != 1 ]; then
 	exit 0
 fi
@@ -104,5 +106,15 @@ ln -sfn "$root/lib/modules/$abi" "$out/modules"
 ln -sfn "$root/bin/busybox" "$out/busybox"
 echo "$abi" >"$out/abi"
 echo "$version" >"$out/version"
-echo "$extra_pkgs" >"$out/.complete"
+# No extra make variables for module builds; the debug options every boot
+# gets (run.sh reads this file): see fetch-kernel.sh.
+: >"$out/make-args"
+cfg="$hdr/.config"
+opts=""
+grep -q '^CONFIG_SLUB_DEBUG=y' "$cfg" && opts="$opts slub_debug=FZPU"
+opts="$opts init_on_free=1"
+grep -q '^CONFIG_PAGE_POISONING=y' "$cfg" && opts="$opts page_poison=1"
+grep -q '^CONFIG_KFENCE=y' "$cfg" && opts="$opts kfence.sample_interval=100"
+echo "${opts# }" >"$out/cmdline"
+echo "$layout $extra_pkgs" >"$out/.complete"
 echo "fetch-arm64-kernel: ready in $out (KDIR=$out/kdir)"

@@ -9,9 +9,12 @@ pkgs_build="make gcc libc6-dev"
 pkgs_test="clang libclang-rt-14-dev valgrind binutils"
 pkgs_bench="libjemalloc-dev libmimalloc-dev gnuplot-nox"
 # cross-building memheap.ko, checking it, booting it under QEMU; the arm64
-# kernel itself is downloaded, not installed (scripts/fetch-arm64-kernel.sh)
+# kernel itself is downloaded, not installed (scripts/fetch-arm64-kernel.sh);
+# flex..libelf-dev build the debug kernel (make check-debug) and prepare the
+# newest kernel's build tree (make check-kernels); zstd unpacks its debs
 pkgs_kernel="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
-linux-source-6.1 sparse device-tree-compiler cpio xz-utils python3 dkms kmod openssl"
+linux-source-6.1 sparse device-tree-compiler cpio xz-utils python3 dkms kmod openssl \
+flex bison bc libssl-dev libelf-dev zstd"
 pkgs_lib="pkg-config python3 gzip"
 pkgs_tools="libnl-3-dev libnl-genl-3-dev"
 pkgs_docs="man-db groff-base dt-schema"

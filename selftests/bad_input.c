@@ -283,7 +283,7 @@ TEST_F(bad, nonzero_reserved_fields)
 
 TEST_F(bad, bad_pointers)
 {
-	void *unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *unmapped = mmap(NULL, mh_page_size(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	size_t i;
 
 	int fds = mh_count_fds();
@@ -296,7 +296,7 @@ TEST_F(bad, bad_pointers)
 					    unmapped)) TH_LOG("%s", cmds[i].name);
 	}
 	EXPECT_EQ(fds, mh_count_fds());
-	munmap(unmapped, 4096);
+	munmap(unmapped, mh_page_size());
 }
 
 /* Every region's allocation and failure counters (zero past the last). */

@@ -79,7 +79,7 @@ static void touch(volatile uint8_t *p, size_t len, unsigned int seed)
 {
 	size_t i;
 
-	for (i = 0; i < len; i += 4096) {
+	for (i = 0; i < len; i += (size_t)mh_page_size()) {
 		p[i] = (uint8_t)seed;
 		(void)p[i];
 	}
@@ -92,7 +92,7 @@ static void op_alloc(struct race *r, unsigned int *seed)
 	struct memheap_alloc a;
 	int ret;
 
-	ret = mh_alloc(r->fd, (uint64_t)(1 + rand_r(seed) % 4) * 4096, 0, region,
+	ret = mh_alloc(r->fd, (uint64_t)(1 + rand_r(seed) % 4) * mh_page_size(), 0, region,
 		       MH_MAP_NONE, &a);
 	CHECK_ERR(r, 1, ret, -ENOMEM);
 	if (ret)
@@ -151,14 +151,14 @@ static void op_export(struct race *r, unsigned int *seed)
 	CHECK_ERR(r, 6, ret, -ENOENT);
 	if (ret)
 		return;
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, e.fd, 0);
+	p = mmap(NULL, mh_page_size(), PROT_READ | PROT_WRITE, MAP_SHARED, e.fd, 0);
 	close(e.fd);
 	if (p == MAP_FAILED) {
 		unexpected(r, 7, -errno);
 		return;
 	}
-	touch(p, 4096, *seed);
-	munmap(p, 4096);
+	touch(p, mh_page_size(), *seed);
+	munmap(p, mh_page_size());
 }
 
 /* Use the file the closer may be closing right now. */
@@ -170,7 +170,7 @@ static void op_side(struct race *r, unsigned int *seed)
 
 	if (fd < 0)
 		return;
-	ret = mh_alloc(fd, 4096, 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a);
+	ret = mh_alloc(fd, mh_page_size(), 0, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a);
 	/* Closed (EBADF), or the number already reused by another file. */
 	CHECK_ERR(r, 8, ret, -EBADF, -ENOTTY, -ENOMEM);
 	if (ret)
@@ -322,17 +322,17 @@ static void *fill(void *arg)
 	int i;
 
 	for (i = 0; i < PER_THREAD; i++) {
-		if (mh_alloc(f->fd, 4096, 0, 0, MH_MAP_NONE, &f->a[i])) {
+		if (mh_alloc(f->fd, mh_page_size(), 0, 0, MH_MAP_NONE, &f->a[i])) {
 			f->failed = 1;
 			return NULL;
 		}
-		p = mh_map(f->fd, f->a[i].mmap_offset, 4096);
+		p = mh_map(f->fd, f->a[i].mmap_offset, mh_page_size());
 		if (p == MAP_FAILED) {
 			f->failed = 2;
 			return NULL;
 		}
-		memset(p, f->id * PER_THREAD + i + 1, 4096);
-		munmap(p, 4096);
+		memset(p, f->id * PER_THREAD + i + 1, mh_page_size());
+		munmap(p, mh_page_size());
 	}
 	return NULL;
 }
@@ -359,11 +359,11 @@ TEST(parallel_allocations_are_disjoint)
 	for (t = 0; t < WORKERS; t++) {
 		ASSERT_EQ(0, f[t].failed);
 		for (i = 0; i < PER_THREAD; i++) {
-			p = mh_map(fd, f[t].a[i].mmap_offset, 4096);
+			p = mh_map(fd, f[t].a[i].mmap_offset, mh_page_size());
 			ASSERT_NE(MAP_FAILED, p);
-			EXPECT_EQ(0, memcmp(p, p + 1, 4095));
+			EXPECT_EQ(0, memcmp(p, p + 1, mh_page_size() - 1));
 			EXPECT_EQ(t * PER_THREAD + i + 1, p[0]);
-			munmap(p, 4096);
+			munmap(p, mh_page_size());
 			EXPECT_EQ(0, mh_free(fd, f[t].a[i].handle));
 		}
 	}

@@ -127,7 +127,7 @@ TEST(killed_process_returns_everything)
 		if (fd < 0)
 			_exit(10);
 		for (i = 0; i < 2 * n; i++) {
-			if (mh_alloc(fd, (i + 1) * 4096, 0, i % n, MH_MAP_NONE, &a))
+			if (mh_alloc(fd, (i + 1) * mh_page_size(), 0, i % n, MH_MAP_NONE, &a))
 				_exit(11);
 			if (i % 2 == 0) {
 				p = mh_map(fd, a.mmap_offset, a.size_out);

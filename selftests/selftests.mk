@@ -74,7 +74,7 @@ selftests: $(ST_PAYLOAD)/.stamp
 # harness's own TEST() wrapper even from a system header: that one
 # warning is the harness's, so it is off here.
 selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
-	@set -e; for t in $(ST_TESTS) $(ST_TOOLS) bench/kmod_bench; do \
+	@set -e; for t in $(ST_TESTS) $(ST_TOOLS) bench/kmod_bench debug/fault_ops; do \
 		src=selftests/$$t.c; [ $$t = netlink ] && src="$$src selftests/mh_genl.c"; \
 		$(CLANG) --target=aarch64-linux-gnu -fsyntax-only \
 			$(filter-out -static -pthread -g -O2,$(ST_CFLAGS)) \
@@ -84,11 +84,7 @@ selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
 # Boot the rig in both scenarios with the payload; logs in
 # $(ST_QEMU_OUT)/<scenario>/{guest,results}.log.  Fails when either run
 # fails (a test failed, a splat in the guest log, or no end marker).
-ST_QEMU_OUT := $(ST_OUT)/qemu
-# The full scenario runs every kselftest, the shared region-spec table
-# through insmod and the whole lib suite: on a loaded 2-core machine it
-# took up to 294 s, too close to the rig's 300 s default.
-selftests-qemu: QEMU_TIMEOUT := 900
+ST_QEMU_OUT := $(ST_OUT)/qemu$(KERNEL_SUFFIX)
 selftests-qemu: selftests $(QEMU_DTBS) $(QEMU_INITRAMFS)
 	@rc=0; for s in full bare; do \
 		$(QEMU_RUN) $(QEMU_RUN_OPTS) --scenario $$s --payload $(ST_PAYLOAD) \
@@ -98,3 +94,4 @@ selftests-qemu: selftests $(QEMU_DTBS) $(QEMU_INITRAMFS)
 	else echo "selftests-qemu: passed (full and bare)"; fi; exit $$rc
 
 include selftests/bench/bench.mk
+include selftests/kernels/kernels.mk

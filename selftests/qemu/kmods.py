@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Copy kernel modules and everything they depend on into a guest tree.
 
-Usage: kmods.py MODDIR DEST MODULE...
+Usage: kmods.py [--builtin-ok] MODDIR DEST MODULE...
   MODDIR  a /lib/modules/<abi> tree (build/kernel/modules)
   DEST    the guest's /lib/modules/<abi> directory to fill
+  --builtin-ok  a wanted MODULE built into the kernel (modules.builtin) is
+          left out instead of being an error: kernels differ (6.12 builds
+          virtio_console in, 6.1 has it as a module)
 
 Dependencies come from the "depends=" entry of each module's .modinfo
 section, so no host depmod (kmod) is needed.  DEST gets the modules at their
@@ -62,6 +65,9 @@ def index(moddir):
 
 
 def main(argv):
+    builtin_ok = len(argv) > 1 and argv[1] == "--builtin-ok"
+    if builtin_ok:
+        argv = argv[:1] + argv[2:]
     if len(argv) < 4:
         sys.stderr.write(__doc__)
         return 2
@@ -95,7 +101,10 @@ def main(argv):
         deps[mod] = direct
 
     for mod in wanted:
-        visit(mod.replace("-", "_"), [])
+        mod = mod.replace("-", "_")
+        if builtin_ok and mod in builtin and mod not in paths:
+            continue
+        visit(mod, [])
 
     def closure(mod):
         """Dependencies of mod, each before its own dependencies."""
@@ -109,6 +118,7 @@ def main(argv):
         post(mod)
         return list(reversed(order))
 
+    os.makedirs(dest, exist_ok=True)
     lines = []
     for mod in sorted(deps, key=lambda m: paths[m]):
         src = os.path.join(moddir, paths[mod])

@@ -17,7 +17,7 @@
 # programs other fragments put in the guest's /usr/bin, e.g. memshow).
 
 QEMU_DIR := selftests/qemu
-QEMU_BUILD := $(BUILD)/qemu
+QEMU_BUILD := $(BUILD)/qemu$(KERNEL_SUFFIX)
 QEMU_BOARD ?= $(QEMU_DIR)/board.conf
 QEMU_KERNEL := $(KERNEL_OUT)/vmlinuz
 QEMU_INITRAMFS := $(QEMU_BUILD)/initramfs.cpio.gz
@@ -30,7 +30,7 @@ QEMU_KO ?= $(KMOD_KO)
 
 SCENARIO ?= full
 PAYLOAD ?= $(BUILD)/selftests/payload
-QEMU_TIMEOUT ?= 300
+QEMU_TIMEOUT ?= 900
 QEMU_APPEND ?=
 LOAD ?= 1
 
@@ -45,7 +45,7 @@ QEMU_INITRAMFS_INPUTS := $(addprefix $(QEMU_DIR)/,mkinitramfs.sh kmods.py \
 
 # No-op when build/kernel is complete.
 qemu-kernel:
-	@scripts/fetch-arm64-kernel.sh $(KERNEL_OUT)
+	@scripts/fetch-kernel.sh $(KERNEL) $(KERNEL_OUT)
 
 qemu-dtb: $(QEMU_DTBS)
 qemu-initramfs: $(QEMU_INITRAMFS)

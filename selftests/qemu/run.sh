@@ -15,7 +15,10 @@
 #   --build DIR           rig build directory holding SCENARIO.dtb and
 #                         initramfs.cpio.gz (default build/qemu)
 #   --initramfs FILE      base initramfs (default BUILD/initramfs.cpio.gz)
-#   --kernel FILE         kernel image (default build/kernel/vmlinuz)
+#   --kernel FILE         kernel image (default build/kernel/vmlinuz); the
+#                         options in the file "cmdline" beside it (the stock
+#                         kernels' slub_debug=FZPU init_on_free=1 ..., written
+#                         by scripts/fetch-kernel.sh) go on every boot
 #   --board FILE          board description (default board.conf here)
 #   --append "ARGS"       extra kernel command line arguments
 #   --quiet               do not copy the payload's output to stdout
@@ -91,6 +94,7 @@ initramfs=${initramfs:-$build/initramfs.cpio.gz}
 [ -f "$dtb" ] || die "no $dtb (make qemu-dtb)"
 [ -f "$initramfs" ] || die "no $initramfs (make qemu-initramfs)"
 [ -f "$kernel" ] || die "no kernel image $kernel (make kernel-fetch)"
+kernel_opts=$(cat "$(dirname "$kernel")/cmdline" 2>/dev/null || true)
 out=${out:-$build/$scenario}
 mkdir -p "$out" || die "cannot create $out"
 
@@ -112,7 +116,7 @@ start=$(date +%s.%N)
 # shellcheck disable=SC2046
 qemu-system-aarch64 $(machine_args "") \
 	-kernel "$kernel" -initrd "$out/initrd.cpio.gz" -dtb "$dtb" \
-	-append "console=ttyAMA0 panic=-1 $append" \
+	-append "console=ttyAMA0 panic=-1 $kernel_opts $append" \
 	-serial "file:$guest" \
 	-chardev "file,id=results,path=$results" \
 	-device virtconsole,chardev=results,name=memheap.results \
