@@ -143,28 +143,48 @@ static void mhl_track_new(const void *p, size_t size, int region, const char *fi
 		mhl_track_add(p, size, region, file, line);
 }
 
+void *mhl_alloc_last(size_t size, size_t align, uint32_t caps, const char *file, int line)
+{
+	int region = -1;
+	void *p;
+
+	mhl_init();
+	if (!mhl_align_ok(align))
+		return NULL;
+	p = mhl_kernel_last(size, align, caps, &region);
+	if (p)
+		mhl_track_new(p, size, region, file, line);
+	return p;
+}
+
 static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int flags,
 		       const char *api, const char *file, int line)
 {
 	unsigned int n;
+	void *p;
 
 	mhl_init();
 	if (!mhl_align_ok(align))
-		goto fail;
+		goto report;
 	n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
 
 		if ((r->info.caps & caps) != caps)
 			continue;
-		void *p = mhl_region_try(r, size, align, flags);
-
+		p = mhl_region_try(r, size, align, flags);
 		if (p) {
 			mhl_track_new(p, size, (int)i, file, line);
 			return p;
 		}
 	}
-fail:
+	if (flags & MHL_ALLOC_NO_HOOK)
+		return NULL;	/* the caller reports the call (mhl_alloc_last) */
+	/* a kernel buffer reads as zero: MHL_ALLOC_ZERO holds */
+	p = mhl_alloc_last(size, align, caps, file, line);
+	if (p)
+		return p;
+report:
 	if (!(flags & MHL_ALLOC_NO_HOOK))
 		mhl_run_failed_listeners(size, caps, api);
 	return NULL;
@@ -362,6 +382,14 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 		}
 		if (!p)
 			p = mhl_move(r, ptr, old, size, want, api);
+		if (!p && !(flags & MHL_ALLOC_NO_HOOK)) {
+			/* the call's last try (reported by the kernel if it fails) */
+			p = mhl_alloc_last(size, 0, want, NULL, 0);
+			if (p) {
+				memcpy(p, ptr, old < size ? old : size);
+				mhl_free_owned(r, ptr, api, NULL, 0);
+			}
+		}
 	}
 	mhl_pending_clear();
 	if (!p && !(flags & MHL_ALLOC_NO_HOOK))
