@@ -64,6 +64,14 @@ static void *failed_aligned(size_t size, size_t align, uint32_t caps, const char
 	return p;
 }
 
+/* Report without a last try: the call tried nothing (a _prefer with num 0). */
+static void *failed_untried(size_t size, uint32_t caps, const char *api)
+{
+	if (size)
+		mhl_esp_alloc_failed(size, caps, api);
+	return NULL;
+}
+
 void *mhl_esp_failed(size_t size, uint32_t caps, const char *api)
 {
 	return failed_aligned(size, 0, caps, api);
@@ -253,6 +261,10 @@ MHL_ESP_API void *heap_caps_malloc_prefer(size_t size, size_t num, ...)
 	va_list ap;
 
 	va_start(ap, num);
+	if (!num) {
+		va_end(ap);
+		return failed_untried(size, caps, "heap_caps_malloc_prefer");
+	}
 	while (num--) {
 		caps = va_arg(ap, uint32_t);
 		r = mhl_esp_malloc_base(size, caps, 0, false, "heap_caps_malloc_prefer");
@@ -270,6 +282,10 @@ MHL_ESP_API void *heap_caps_realloc_prefer(void *ptr, size_t size, size_t num, .
 	va_list ap;
 
 	va_start(ap, num);
+	if (!num) {
+		va_end(ap);
+		return failed_untried(size, caps, "heap_caps_realloc_prefer");
+	}
 	while (num--) {
 		caps = va_arg(ap, uint32_t);
 		r = mhl_esp_realloc_base(ptr, size, caps, "heap_caps_realloc_prefer");
@@ -293,6 +309,10 @@ MHL_ESP_API void *heap_caps_calloc_prefer(size_t n, size_t size, size_t num, ...
 			caps = va_arg(ap, uint32_t);
 		va_end(ap);
 		return mhl_esp_failed(SIZE_MAX, caps, "heap_caps_calloc_prefer");
+	}
+	if (!num) {
+		va_end(ap);
+		return failed_untried(bytes, caps, "heap_caps_calloc_prefer");
 	}
 	while (num--) {
 		caps = va_arg(ap, uint32_t);
