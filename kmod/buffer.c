@@ -229,6 +229,8 @@ static int reserve(struct memheap_alloc *req, u32 caps, u64 size, u64 align,
 	}
 	if (!tried)
 		return -ENODEV;
+	if (req->flags & MEMHEAP_ALLOC_TRY)	/* the caller counts its request */
+		return -ENOMEM;
 	for (i = first; i < last; i++) {
 		r = memheap_region_get(i);
 		if (r && (r->spec.caps & caps) == caps)
@@ -243,7 +245,9 @@ static int reserve(struct memheap_alloc *req, u32 caps, u64 size, u64 align,
  * @req: a validated request; its out fields are filled on success.
  *
  * Return: 0, -ENOMEM (no room, or over the file limit: an
- * allocation-failed event is sent), -ENODEV (no region with the caps).
+ * allocation-failed event is sent and the regions tried count a failure,
+ * unless the request is MEMHEAP_ALLOC_TRY), -ENODEV (no region with the
+ * caps).
  */
 int memheap_buffer_alloc(struct memheap_file *f, struct memheap_alloc *req)
 {
@@ -325,7 +329,7 @@ err_free:
 	if (err == -ENODEV)
 		return err;
 err_event:
-	if (err == -ENOMEM)
+	if (err == -ENOMEM && !(req->flags & MEMHEAP_ALLOC_TRY))
 		memheap_event_alloc_failed(req);
 	return err;
 }

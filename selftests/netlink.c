@@ -776,6 +776,91 @@ TEST_F(events, one_event_per_failed_request)
 	}
 }
 
+/*
+ * MEMHEAP_ALLOC_TRY: a failing request so flagged (over every region with
+ * the caps, in one named region, or over the file limit) sends no event
+ * and moves no region's failures counter; it allocates like any other
+ * when it fits; an unknown flag next to it is still -EINVAL.  The end
+ * marker (no TRY) is the one event and the one failure per region.
+ */
+TEST_F(events, try_flag_neither_counted_nor_reported)
+{
+	uint64_t page = (uint64_t)mh_page_size(), size, end;
+	struct memheap_region_info before[MH_MAX_REGIONS], after;
+	uint32_t caps = 0, i, n = mh_nr_regions(self->fd), first = n;
+	struct memheap_alloc a;
+	struct drained d;
+	int matching = 0;
+
+	if (shared_caps(self->fd, &caps, &size, &matching))
+		SKIP(return, "no capability shared by two regions");
+	/* sizes of its own: 3 and 4 pages beyond the other tests' */
+	size += 3 * page;
+	end = size + page;
+	ASSERT_GE(1ULL << MEMHEAP_MMAP_WINDOW_SHIFT, end);
+	ASSERT_GE(MH_MAX_REGIONS, (int)n);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, mh_region(self->fd, i, &before[i]));
+		if (first == n && (before[i].caps & caps) == caps)
+			first = i;
+	}
+	ASSERT_GT(n, first);
+
+	/* over every region with the caps */
+	ASSERT_EQ(0, mh_write_file(MH_PARAM_DIR "file_limit", "0"));
+	memset(&a, 0, sizeof(a));
+	a.size = size;
+	a.caps = caps;
+	a.flags = MEMHEAP_ALLOC_TRY;
+	EXPECT_EQ(-ENOMEM, mh_ioctl(self->fd, MEMHEAP_IOC_ALLOC, &a));
+	/* in one named region */
+	memset(&a, 0, sizeof(a));
+	a.size = size;
+	a.caps = caps;
+	a.flags = MEMHEAP_ALLOC_TRY | MEMHEAP_ALLOC_REGION;
+	a.region = first;
+	EXPECT_EQ(-ENOMEM, mh_ioctl(self->fd, MEMHEAP_IOC_ALLOC, &a));
+	/* over the file limit (1 byte: the request is refused before any region) */
+	ASSERT_EQ(0, mh_write_file(MH_PARAM_DIR "file_limit", "1"));
+	memset(&a, 0, sizeof(a));
+	a.size = size;
+	a.caps = caps;
+	a.flags = MEMHEAP_ALLOC_TRY;
+	EXPECT_EQ(-ENOMEM, mh_ioctl(self->fd, MEMHEAP_IOC_ALLOC, &a));
+	ASSERT_EQ(0, mh_write_file(MH_PARAM_DIR "file_limit", "0"));
+	/* an unknown flag, with TRY or alone, is still refused */
+	memset(&a, 0, sizeof(a));
+	a.size = page;
+	a.caps = caps;
+	a.flags = MEMHEAP_ALLOC_TRY | (MEMHEAP_ALLOC_FLAGS_ALL + 1);
+	EXPECT_EQ(-EINVAL, mh_ioctl(self->fd, MEMHEAP_IOC_ALLOC, &a));
+	a.flags = MEMHEAP_ALLOC_FLAGS_ALL + 1;
+	EXPECT_EQ(-EINVAL, mh_ioctl(self->fd, MEMHEAP_IOC_ALLOC, &a));
+	EXPECT_EQ(MEMHEAP_ALLOC_TRY, MEMHEAP_ALLOC_TRY & MEMHEAP_ALLOC_FLAGS_ALL);
+	/* a TRY that fits is an ordinary allocation */
+	memset(&a, 0, sizeof(a));
+	a.size = page;
+	a.caps = caps;
+	a.flags = MEMHEAP_ALLOC_TRY;
+	ASSERT_EQ(0, mh_ioctl(self->fd, MEMHEAP_IOC_ALLOC, &a));
+	EXPECT_NE(0U, a.handle);
+	EXPECT_EQ(page, a.size_out);
+	ASSERT_EQ(0, mh_region(self->fd, a.region_out, &after));
+	EXPECT_EQ(before[a.region_out].allocs + 1, after.allocs);
+	EXPECT_EQ(0, mh_free(self->fd, a.handle));
+
+	/* the end marker: counted and reported as usual */
+	EXPECT_EQ(-ENOMEM, mh_alloc(self->fd, end, caps, MEMHEAP_REGION_ANY, MH_MAP_NONE, &a));
+	ASSERT_EQ(0, drain(&self->sub, self->buf, sizeof(self->buf), size, end, &d));
+	EXPECT_EQ(0, d.request);
+	EXPECT_EQ(1, d.end);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, mh_region(self->fd, i, &after));
+		EXPECT_EQ(before[i].failures + ((before[i].caps & caps) ? 1 : 0),
+			  after.failures) TH_LOG("region %s", after.name);
+	}
+}
+
 /* Child of events_for_everyone_name_no_process: exit codes say what failed. */
 static int unprivileged_listener(int ready_fd, int go_fd, uint64_t size, uint64_t end,
 				 uint32_t caps)

@@ -14,7 +14,7 @@ cd "$(dirname "$0")" || exit 1
 TESTS=$PWD/tests
 EXTRA=$PWD/extra
 SCENARIO=$(cat /etc/memheap/scenario 2>/dev/null || echo full)
-KTESTS="regions alloc_map bad_input mmap lifetime concurrency netlink"
+KTESTS="regions alloc_map bad_input mmap lifetime concurrency netlink lib_events"
 
 num=0
 pass=0

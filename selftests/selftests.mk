@@ -27,7 +27,7 @@ ST_HDRS := selftests/memheap_test.h selftests/mh_names.h uapi/linux/memheap.h \
 ST_SPEC := spec/region_spec.c
 
 # kselftest_harness.h programs, one concern each.
-ST_TESTS := regions alloc_map bad_input mmap lifetime concurrency netlink
+ST_TESTS := regions alloc_map bad_input mmap lifetime concurrency netlink lib_events
 # Shell tests: load.sh runs before the default load, rmmod.sh last;
 # lib.sh is what they share.
 ST_SCRIPTS := load.sh rmmod.sh lib.sh
@@ -48,6 +48,14 @@ $(ST_OUT)/netlink: selftests/netlink.c selftests/mh_genl.c selftests/mh_genl.h \
 		$(ST_HDRS) $(ST_SPEC) $(ST_HARNESS_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(ST_CC) $(ST_CFLAGS) selftests/netlink.c selftests/mh_genl.c $(ST_SPEC) -o $@
+
+# libmemheap's calls as the kernel sees them: linked with the aarch64 library.
+ST_LIB_A := $(LIB_OUT)/aarch64/libmemheap.a
+$(ST_OUT)/lib_events: selftests/lib_events.c selftests/mh_genl.c selftests/mh_genl.h \
+		$(ST_HDRS) $(ST_HARNESS_DIR)/kselftest_harness.h $(ST_LIB_A)
+	@mkdir -p $(@D)
+	$(ST_CC) $(ST_CFLAGS) -Ilib/include selftests/lib_events.c selftests/mh_genl.c \
+		$(ST_LIB_A) -o $@
 
 $(ST_OUT)/%: selftests/%.c $(ST_HDRS) $(ST_SPEC) $(ST_HARNESS_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
@@ -76,6 +84,7 @@ selftests: $(ST_PAYLOAD)/.stamp
 selftests-cc: $(ST_HARNESS_DIR)/kselftest_harness.h
 	@set -e; for t in $(ST_TESTS) $(ST_TOOLS) bench/kmod_bench debug/fault_ops; do \
 		src=selftests/$$t.c; [ $$t = netlink ] && src="$$src selftests/mh_genl.c"; \
+		[ $$t = lib_events ] && src="-Ilib/include $$src selftests/mh_genl.c"; \
 		$(CLANG) --target=aarch64-linux-gnu -fsyntax-only \
 			$(filter-out -static -pthread -g -O2,$(ST_CFLAGS)) \
 			-Wno-unused-parameter $$src; \

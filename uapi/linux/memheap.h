@@ -100,7 +100,10 @@ struct memheap_info {
  * @largest_free: out: largest single buffer an allocation could get now.
  * @min_free:     out: lowest @free since load.
  * @allocs:       out: successful allocations since load.
- * @failures:     out: failed allocations since load.
+ * @failures:     out: failed allocation requests since load that could
+ *                have used this region (its caps include theirs, and it is
+ *                the region they named, if any); MEMHEAP_ALLOC_TRY
+ *                requests are not counted.
  * @live:         out: buffers currently holding memory.
  * @dev_addr:     out: device (bus) address of the region start for
  *                CAP_DMA regions and CAP_SYS_ADMIN callers; 0 otherwise.
@@ -131,7 +134,8 @@ struct memheap_region_info {
 /* memheap_alloc.flags */
 #define MEMHEAP_ALLOC_REGION	(1U << 0) /* allocate only from memheap_alloc.region */
 #define MEMHEAP_ALLOC_MAP_SET	(1U << 1) /* use memheap_alloc.map_mode, not the region's default */
-#define MEMHEAP_ALLOC_FLAGS_ALL	((1U << 2) - 1)
+#define MEMHEAP_ALLOC_TRY	(1U << 2) /* one try of several: failure not counted, no event */
+#define MEMHEAP_ALLOC_FLAGS_ALL	((1U << 3) - 1)
 
 /**
  * struct memheap_alloc - MEMHEAP_IOC_ALLOC: allocate a buffer.
@@ -152,11 +156,22 @@ struct memheap_region_info {
  * @reserved:  must be zero.
  *
  * Regions are tried in index order.  The new buffer reads as zero.
- * Errors: -EINVAL (bad field), -ENOMEM (no region can hold it, or the
- * per-file limit would be exceeded; one allocation-failed event is sent
- * for the request, with its @size and @caps), -ENODEV (no region has
- * @caps), -EFAULT (the result cannot be written back: the allocation is
- * undone).
+ * Errors: -EINVAL (bad field, or a flag outside MEMHEAP_ALLOC_FLAGS_ALL),
+ * -ENOMEM (no region can hold it, or the per-file limit would be
+ * exceeded; one allocation-failed event is sent for the request, with its
+ * @size and @caps, and the @failures counter of every region with @caps
+ * that it tried goes up by one), -ENODEV (no region has @caps), -EFAULT
+ * (the result cannot be written back: the allocation is undone).
+ *
+ * MEMHEAP_ALLOC_TRY marks a request as one try among several that the
+ * caller makes for one request of its own (a library trying its regions
+ * one by one with MEMHEAP_ALLOC_REGION, or sizing an arena): its -ENOMEM
+ * counts in no region's @failures and sends no event.  Such a caller
+ * reports its request itself, once, when every try failed: it makes a
+ * last ALLOC of the request's own size and caps without MEMHEAP_ALLOC_TRY
+ * (and without MEMHEAP_ALLOC_REGION), which either succeeds (memory was
+ * freed meanwhile) or fails, is counted and sends the one event.
+ * libmemheap does so.  Success is the same with or without the flag.
  */
 struct memheap_alloc {
 	__u64 size;

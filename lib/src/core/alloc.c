@@ -162,16 +162,30 @@ static __attribute__((noinline, cold)) void mhl_no_default_note(unsigned int n)
 		"'default' option, e.g. MEMHEAP_REGIONS=sram:512K:internal:default)");
 }
 
-static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int flags,
-		       const char *api, const char *file, int line)
+void *mhl_alloc_last(size_t size, size_t align, uint32_t caps, const char *file, int line)
 {
-	unsigned int n;
-
-	bool matched = false;
+	int region = -1;
+	void *p;
 
 	mhl_init();
 	if (!mhl_align_ok(align))
-		goto fail;
+		return NULL;
+	p = mhl_kernel_last(size, align, caps, &region);
+	if (p)
+		mhl_track_new(p, size, region, file, line);
+	return p;
+}
+
+static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int flags,
+		       const char *api, const char *file, int line)
+{
+	bool matched = false;
+	unsigned int n;
+	void *p;
+
+	mhl_init();
+	if (!mhl_align_ok(align))
+		goto report;
 	n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
@@ -179,8 +193,7 @@ static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int fl
 		if ((r->info.caps & caps) != caps)
 			continue;
 		matched = true;
-		void *p = mhl_region_try(r, size, align, flags);
-
+		p = mhl_region_try(r, size, align, flags);
 		if (p) {
 			mhl_track_new(p, size, (int)i, file, line);
 			return p;
@@ -188,7 +201,13 @@ static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int fl
 	}
 	if (!matched && n && (caps & MEMHEAP_CAP_DEFAULT))
 		mhl_no_default_note(n);
-fail:
+	if (flags & MHL_ALLOC_NO_HOOK)
+		return NULL;	/* the caller reports the call (mhl_alloc_last) */
+	/* a kernel buffer reads as zero: MHL_ALLOC_ZERO holds */
+	p = mhl_alloc_last(size, align, caps, file, line);
+	if (p)
+		return p;
+report:
 	if (!(flags & MHL_ALLOC_NO_HOOK))
 		mhl_run_failed_listeners(size, caps, api);
 	return NULL;
@@ -386,6 +405,14 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 		}
 		if (!p)
 			p = mhl_move(r, ptr, old, size, want, api);
+		if (!p && !(flags & MHL_ALLOC_NO_HOOK)) {
+			/* the call's last try (reported by the kernel if it fails) */
+			p = mhl_alloc_last(size, 0, want, NULL, 0);
+			if (p) {
+				memcpy(p, ptr, old < size ? old : size);
+				mhl_free_owned(r, ptr, api, NULL, 0);
+			}
+		}
 	}
 	mhl_pending_clear();
 	if (!p && !(flags & MHL_ALLOC_NO_HOOK))

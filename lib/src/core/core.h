@@ -220,8 +220,9 @@ int mhl_region_add(const char *name, void *base, size_t size, uint32_t caps,
  * @api names the public function for diagnostics and listeners
  * ("heap_caps_malloc"); it must be a static string.
  * On failure: NULL, nothing changes except the failed counters of the
- * regions tried, and (unless MHL_ALLOC_NO_HOOK) every failed-allocation
- * listener runs once with (size, caps, api).
+ * regions tried, and (unless MHL_ALLOC_NO_HOOK) the call is reported: the
+ * kernel's by mhl_alloc_last (which may still succeed), then every
+ * failed-allocation listener runs once with (size, caps, api).
  * When tracking is on, the allocation is recorded with no call site.
  */
 void *mhl_alloc(size_t size, size_t align, uint32_t caps, unsigned int flags,
@@ -241,6 +242,21 @@ void *mhl_region_alloc(unsigned int index, size_t size, size_t align,
 /* count * size, overflow-checked (NULL, listeners run), zeroed. */
 void *mhl_calloc(size_t count, size_t size, size_t align, uint32_t caps,
 		 unsigned int flags, const char *api);
+
+/*
+ * The kernel backend's last try for a call whose every try failed (callers
+ * that passed MHL_ALLOC_NO_HOOK make it themselves, once per public call,
+ * before mhl_alloc_failed).  The library's own kernel requests are
+ * MEMHEAP_ALLOC_TRY, which the kernel neither counts nor reports; this is
+ * one MEMHEAP_IOC_ALLOC of @size, @align and @caps (0: the kernel's
+ * DEFAULT) over every kernel region: if it fails the kernel counts it and
+ * sends the call's one allocation-failed event; if it succeeds (memory was
+ * freed meanwhile) the block is returned, a kernel buffer of its own,
+ * zeroed, tracked.  NULL without a system call when no kernel region has
+ * @caps, the module predates MEMHEAP_ALLOC_TRY, @size is 0 or @align is not
+ * a power of two.
+ */
+void *mhl_alloc_last(size_t size, size_t align, uint32_t caps, const char *file, int line);
 
 /* Run the failed-allocation listeners (for families that retry: _prefer). */
 void mhl_alloc_failed(size_t size, uint32_t caps, const char *api);

@@ -201,6 +201,7 @@ int mhl_embedded_start(const struct mhl_layout *layout, char *err, size_t errlen
 int mhl_kernel_open(char *err, size_t errlen);	/* fd or MHL_E* */
 int mhl_kernel_start(int fd, char *err, size_t errlen);
 void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align, unsigned int flags);
+void *mhl_kernel_last(size_t size, size_t align, uint32_t caps, int *region);
 int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api);
 void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size);
 size_t mhl_kernel_usable(struct mhl_region *r, const void *ptr);

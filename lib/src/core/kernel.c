@@ -73,6 +73,11 @@ struct mhl_kregion {
 
 static int mhl_kfd = -1;
 static size_t mhl_kpage = 4096;
+/*
+ * MEMHEAP_ALLOC_TRY on the per-region tries (see mhl_kernel_last), or 0 once
+ * a kernel without it refused the flag (its own events are per try then).
+ */
+static _Atomic uint32_t mhl_ktry = MEMHEAP_ALLOC_TRY;
 static struct mhl_kbuf *mhl_kbuf_free;
 pthread_mutex_t mhl_kbuf_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -178,15 +183,34 @@ static void mhl_kbuf_unlink(struct mhl_kregion *k, struct mhl_kbuf *b)
 		b->next->prev = b->prev;
 }
 
-static struct mhl_kbuf *mhl_kbuf_new(struct mhl_region *r, size_t size, size_t align)
+/*
+ * One try in region @r for a request of the library's: MEMHEAP_ALLOC_TRY, so
+ * that the kernel neither counts nor reports it (mhl_kernel_last does).
+ */
+static int mhl_kalloc_try(struct mhl_region *r, struct memheap_alloc *a)
+{
+	uint32_t try = atomic_load_explicit(&mhl_ktry, memory_order_relaxed);
+	int rc;
+
+	a->flags = MEMHEAP_ALLOC_REGION | try;
+	a->region = r->k->index;
+	a->caps = r->info.caps;
+	rc = mhl_ioctl(MEMHEAP_IOC_ALLOC, a);
+	if (rc && try && errno == EINVAL) {
+		/* a module older than MEMHEAP_ALLOC_TRY */
+		atomic_store_explicit(&mhl_ktry, 0, memory_order_relaxed);
+		a->flags = MEMHEAP_ALLOC_REGION;
+		rc = mhl_ioctl(MEMHEAP_IOC_ALLOC, a);
+	}
+	return rc;
+}
+
+/* Map the kernel buffer @a gave into region @r's window; NULL (freed) if no room. */
+static struct mhl_kbuf *mhl_kbuf_place(struct mhl_region *r, const struct memheap_alloc *a,
+				       size_t align)
 {
 	struct mhl_kregion *k = r->k;
-	struct memheap_alloc a = {
-		.size = size, .align = align > k->page ? align : 0,
-		.flags = MEMHEAP_ALLOC_REGION, .region = k->index,
-		.caps = r->info.caps,
-	};
-	struct memheap_handle_arg fr = { 0 };
+	struct memheap_handle_arg fr = { .handle = a->handle };
 	struct mhl_kbuf *b;
 	size_t pages, first, align_pages;
 	void *p;
@@ -194,38 +218,46 @@ static struct mhl_kbuf *mhl_kbuf_new(struct mhl_region *r, size_t size, size_t a
 	align_pages = align > k->page ? align / k->page : 1;
 	b = mhl_kbuf_get();
 	if (!b)
-		return NULL;
-	if (mhl_ioctl(MEMHEAP_IOC_ALLOC, &a))
-		goto put;
-	pages = a.size_out / k->page;
+		goto kfree;
+	pages = a->size_out / k->page;
 	first = mhl_win_find(k, pages, align_pages);
 	if (first == SIZE_MAX)
-		goto kfree;
-	p = mmap((void *)(k->win + first * k->page), a.size_out, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, mhl_kfd, (off_t)a.mmap_offset);
+		goto put;
+	p = mmap((void *)(k->win + first * k->page), a->size_out, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, mhl_kfd, (off_t)a->mmap_offset);
 	if (p == MAP_FAILED) {
 		mhl_set_errno(errno);
 		/* MAP_FIXED failure may have dropped the reservation: restore it */
-		mmap((void *)(k->win + first * k->page), a.size_out, PROT_NONE,
+		mmap((void *)(k->win + first * k->page), a->size_out, PROT_NONE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-		goto kfree;
+		goto put;
 	}
 	b->base = (uintptr_t)p;
-	b->size = a.size_out;
-	b->handle = a.handle;
-	b->dev_addr = a.dev_addr;
+	b->size = a->size_out;
+	b->handle = a->handle;
+	b->dev_addr = a->dev_addr;
 	mhl_win_mark(k, first, pages, b);
 	b->next = k->bufs;
 	if (k->bufs)
 		k->bufs->prev = b;
 	k->bufs = b;
 	return b;
-kfree:
-	fr.handle = a.handle;
-	mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
 put:
 	mhl_kbuf_put(b);
+kfree:
+	mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
 	return NULL;
+}
+
+static struct mhl_kbuf *mhl_kbuf_new(struct mhl_region *r, size_t size, size_t align)
+{
+	struct memheap_alloc a = {
+		.size = size, .align = align > r->k->page ? align : 0,
+	};
+
+	if (mhl_kalloc_try(r, &a))
+		return NULL;
+	return mhl_kbuf_place(r, &a, align);
 }
 
 static void mhl_kbuf_release(struct mhl_region *r, struct mhl_kbuf *b)
@@ -383,6 +415,63 @@ void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
 		k->failed_count++;
 	pthread_mutex_unlock(&k->lock);
 	return p;
+}
+
+/*
+ * The last try of a failed allocation call (see MEMHEAP_ALLOC_TRY in the
+ * uapi header): one ALLOC of the request's own @size, @align and @caps, no
+ * region named, not a try.  The kernel routes it over every region with
+ * @caps; if it fails, the kernel counts it once per such region and sends
+ * the call's one allocation-failed event.  If it succeeds (memory was freed
+ * meanwhile), the buffer is a dedicated block of the region that served it,
+ * and its index goes to @region.  Made only when some kernel region of this
+ * process has @caps (0: any region; the kernel reads 0 as DEFAULT) and the
+ * module knows MEMHEAP_ALLOC_TRY.
+ */
+void *mhl_kernel_last(size_t size, size_t align, uint32_t caps, int *region)
+{
+	struct memheap_alloc a = { .size = size, .caps = caps };
+	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire), i;
+	struct mhl_region *r = NULL;
+	struct mhl_kregion *k;
+	struct mhl_kbuf *b;
+	bool any = false;
+
+	if (mhl_kfd < 0 || !size || size > SIZE_MAX - mhl_kpage ||
+	    !atomic_load_explicit(&mhl_ktry, memory_order_relaxed))
+		return NULL;
+	for (i = 0; i < n && !any; i++)
+		any = mhl_regions[i].k && (mhl_regions[i].info.caps & caps) == caps;
+	if (!any)
+		return NULL;
+	a.align = align > mhl_kpage ? align : 0;
+	if (mhl_ioctl(MEMHEAP_IOC_ALLOC, &a))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (mhl_regions[i].k && mhl_regions[i].k->index == a.region_out) {
+			r = &mhl_regions[i];
+			break;
+		}
+	if (!r) {	/* a region this process does not use */
+		struct memheap_handle_arg fr = { .handle = a.handle };
+
+		mhl_ioctl(MEMHEAP_IOC_FREE, &fr);
+		return NULL;
+	}
+	k = r->k;
+	pthread_mutex_lock(&k->lock);
+	b = mhl_kbuf_place(r, &a, align);
+	if (b) {
+		k->large_blocks++;
+		k->large_bytes += b->size;
+		mhl_kused(k, (ptrdiff_t)b->size);
+		k->alloc_count++;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (!b)
+		return NULL;
+	*region = (int)i;
+	return (void *)b->base;
 }
 
 int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)

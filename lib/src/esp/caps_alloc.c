@@ -21,10 +21,79 @@ void *mhl_esp_malloc_base(size_t size, uint32_t caps, size_t align, bool zero,
 	return mhl_esp_alloc(&req, mhl_esp_round(&req, size), align, zero, api);
 }
 
-void *mhl_esp_failed(size_t size, uint32_t caps, const char *api)
+/*
+ * The call's last try on the kernel backend (mhl_alloc_last): one kernel
+ * request with the caps of the call's last attempt.  Failing, the kernel
+ * sends the call's one event; succeeding in a region @caps excludes
+ * (external memory for DMA), the block goes back and the call fails.
+ */
+static void *last_try(size_t size, size_t align, uint32_t caps)
+{
+	struct mhl_esp_req req;
+	struct mhl_region_info info;
+	struct mhl_owner owner;
+	void *p;
+
+	mhl_esp_req(caps, &req);
+	if (!req.possible || size == 0 || size == SIZE_MAX)
+		return NULL;
+	size = mhl_esp_round(&req, size);
+	if (size == SIZE_MAX)
+		return NULL;
+	p = mhl_alloc_last(size, req.align > align ? req.align : align, req.core_caps,
+			   NULL, 0);
+	if (p && req.no_spiram && mhl_esp_dma_spiram_exists() &&
+	    (mhl_owner_of(p, &owner) != MHL_OWNER_REGION ||
+	     mhl_region_get((unsigned int)owner.region, &info, NULL) != MHL_OK ||
+	     !mhl_esp_region_matches(&req, &info))) {
+		mhl_free(p, "heap_caps_malloc");
+		p = NULL;
+	}
+	return p;
+}
+
+static void *failed_aligned(size_t size, size_t align, uint32_t caps, const char *api)
+{
+	void *p;
+
+	if (!size)
+		return NULL;
+	p = last_try(size, align, caps);
+	if (!p)
+		mhl_esp_alloc_failed(size, caps, api);
+	return p;
+}
+
+/* Report without a last try: the call tried nothing (a _prefer with num 0). */
+static void *failed_untried(size_t size, uint32_t caps, const char *api)
 {
 	if (size)
 		mhl_esp_alloc_failed(size, caps, api);
+	return NULL;
+}
+
+void *mhl_esp_failed(size_t size, uint32_t caps, const char *api)
+{
+	return failed_aligned(size, 0, caps, api);
+}
+
+void *mhl_esp_failed_realloc(void *ptr, size_t size, uint32_t caps, const char *api)
+{
+	size_t old;
+	void *p;
+
+	if (!ptr)
+		return mhl_esp_failed(size, caps, api);
+	if (!size)
+		return NULL;
+	old = mhl_usable_size(ptr);
+	p = old ? last_try(size, 0, caps) : NULL;
+	if (p) {
+		memcpy(p, ptr, old < size ? old : size);
+		mhl_esp_free_any(ptr, api);
+		return p;
+	}
+	mhl_esp_alloc_failed(size, caps, api);
 	return NULL;
 }
 
@@ -78,7 +147,12 @@ MHL_ESP_API void *heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_
 	alignment = alignment_of(alignment);
 	if (alignment)
 		p = mhl_esp_malloc_base(size, caps, alignment, false, "heap_caps_aligned_alloc");
-	return p ? p : mhl_esp_failed(size, caps, "heap_caps_aligned_alloc");
+	if (!p && !power_of_two(alignment)) {
+		if (size)
+			mhl_esp_alloc_failed(size, caps, "heap_caps_aligned_alloc");
+		return NULL;
+	}
+	return p ? p : failed_aligned(size, alignment, caps, "heap_caps_aligned_alloc");
 }
 
 MHL_ESP_API void *heap_caps_aligned_calloc(size_t alignment, size_t n, size_t size,
@@ -92,7 +166,12 @@ MHL_ESP_API void *heap_caps_aligned_calloc(size_t alignment, size_t n, size_t si
 	alignment = alignment_of(alignment);
 	if (alignment)
 		p = mhl_esp_malloc_base(bytes, caps, alignment, true, "heap_caps_aligned_calloc");
-	return p ? p : mhl_esp_failed(bytes, caps, "heap_caps_aligned_calloc");
+	if (!p && !power_of_two(alignment)) {
+		if (bytes)
+			mhl_esp_alloc_failed(bytes, caps, "heap_caps_aligned_calloc");
+		return NULL;
+	}
+	return p ? p : failed_aligned(bytes, alignment, caps, "heap_caps_aligned_calloc");
 }
 
 void mhl_esp_free_any(void *ptr, const char *api)
@@ -189,7 +268,7 @@ MHL_ESP_API void *heap_caps_realloc(void *ptr, size_t size, uint32_t caps)
 {
 	void *r = mhl_esp_realloc_base(ptr, size, caps, "heap_caps_realloc");
 
-	return r ? r : mhl_esp_failed(size, caps, "heap_caps_realloc");
+	return r ? r : mhl_esp_failed_realloc(ptr, size, caps, "heap_caps_realloc");
 }
 
 MHL_ESP_API void *heap_caps_malloc_prefer(size_t size, size_t num, ...)
@@ -199,6 +278,10 @@ MHL_ESP_API void *heap_caps_malloc_prefer(size_t size, size_t num, ...)
 	va_list ap;
 
 	va_start(ap, num);
+	if (!num) {
+		va_end(ap);
+		return failed_untried(size, caps, "heap_caps_malloc_prefer");
+	}
 	while (num--) {
 		caps = va_arg(ap, uint32_t);
 		r = mhl_esp_malloc_base(size, caps, 0, false, "heap_caps_malloc_prefer");
@@ -216,6 +299,10 @@ MHL_ESP_API void *heap_caps_realloc_prefer(void *ptr, size_t size, size_t num, .
 	va_list ap;
 
 	va_start(ap, num);
+	if (!num) {
+		va_end(ap);
+		return failed_untried(size, caps, "heap_caps_realloc_prefer");
+	}
 	while (num--) {
 		caps = va_arg(ap, uint32_t);
 		r = mhl_esp_realloc_base(ptr, size, caps, "heap_caps_realloc_prefer");
@@ -223,7 +310,7 @@ MHL_ESP_API void *heap_caps_realloc_prefer(void *ptr, size_t size, size_t num, .
 			break;
 	}
 	va_end(ap);
-	return r ? r : mhl_esp_failed(size, caps, "heap_caps_realloc_prefer");
+	return r ? r : mhl_esp_failed_realloc(ptr, size, caps, "heap_caps_realloc_prefer");
 }
 
 MHL_ESP_API void *heap_caps_calloc_prefer(size_t n, size_t size, size_t num, ...)
@@ -239,6 +326,10 @@ MHL_ESP_API void *heap_caps_calloc_prefer(size_t n, size_t size, size_t num, ...
 			caps = va_arg(ap, uint32_t);
 		va_end(ap);
 		return mhl_esp_failed(SIZE_MAX, caps, "heap_caps_calloc_prefer");
+	}
+	if (!num) {
+		va_end(ap);
+		return failed_untried(bytes, caps, "heap_caps_calloc_prefer");
 	}
 	while (num--) {
 		caps = va_arg(ap, uint32_t);

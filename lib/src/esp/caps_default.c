@@ -47,5 +47,6 @@ MHL_ESP_API void *heap_caps_realloc_default(void *ptr, size_t size)
 	if (!r && size)
 		r = mhl_esp_realloc_base(ptr, size, MALLOC_CAP_DEFAULT,
 					 "heap_caps_realloc_default");
-	return r ? r : mhl_esp_failed(size, MALLOC_CAP_DEFAULT, "heap_caps_realloc_default");
+	return r ? r : mhl_esp_failed_realloc(ptr, size, MALLOC_CAP_DEFAULT,
+						 "heap_caps_realloc_default");
 }

@@ -106,8 +106,15 @@ void mhl_esp_alloc_failed(size_t size, uint32_t caps, const char *api);
 void *mhl_esp_malloc_base(size_t size, uint32_t caps, size_t align, bool zero,
 			  const char *api);
 void *mhl_esp_realloc_base(void *ptr, size_t size, uint32_t caps, const char *api);
-/* Report the failure (size > 0) and return NULL. */
+/*
+ * A public call failed: its last try on the kernel backend (see
+ * mhl_alloc_last; it may still succeed and is then the result), else report
+ * the failure (size > 0) and return NULL.  Once per public call, with the
+ * caps of its last attempt.  _realloc moves @ptr's data into the last try's
+ * block and frees @ptr.
+ */
 void *mhl_esp_failed(size_t size, uint32_t caps, const char *api);
+void *mhl_esp_failed_realloc(void *ptr, size_t size, uint32_t caps, const char *api);
 /* Free any pointer, offset-aligned multi_heap blocks included. */
 void mhl_esp_free_any(void *ptr, const char *api);
 
