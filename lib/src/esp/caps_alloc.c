@@ -147,7 +147,7 @@ MHL_ESP_API void *heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_
 	alignment = alignment_of(alignment);
 	if (alignment)
 		p = mhl_esp_malloc_base(size, caps, alignment, false, "heap_caps_aligned_alloc");
-	if (!p && !power_of_two(alignment)) {
+	if (!p && !alignment) {
 		if (size)
 			mhl_esp_alloc_failed(size, caps, "heap_caps_aligned_alloc");
 		return NULL;
@@ -166,7 +166,7 @@ MHL_ESP_API void *heap_caps_aligned_calloc(size_t alignment, size_t n, size_t si
 	alignment = alignment_of(alignment);
 	if (alignment)
 		p = mhl_esp_malloc_base(bytes, caps, alignment, true, "heap_caps_aligned_calloc");
-	if (!p && !power_of_two(alignment)) {
+	if (!p && !alignment) {
 		if (bytes)
 			mhl_esp_alloc_failed(bytes, caps, "heap_caps_aligned_calloc");
 		return NULL;
