@@ -23,8 +23,9 @@ void *mhl_esp_malloc_base(size_t size, uint32_t caps, size_t align, bool zero,
 
 /*
  * The call's last try on the kernel backend (mhl_alloc_last): one kernel
- * request with the caps of the call's last attempt.  Failing, the kernel
- * sends the call's one event; succeeding in a region @caps excludes
+ * request with the caps of the call's last attempt; none when @caps has
+ * bits only regions added by heap_caps_add_region* carry.  Failing, the
+ * kernel sends the call's one event; succeeding in a region @caps excludes
  * (external memory for DMA), the block goes back and the call fails.
  */
 static void *last_try(size_t size, size_t align, uint32_t caps)
@@ -35,7 +36,8 @@ static void *last_try(size_t size, size_t align, uint32_t caps)
 	void *p;
 
 	mhl_esp_req(caps, &req);
-	if (!req.possible || size == 0 || size == SIZE_MAX)
+	/* bits memheap has no flag for: only added regions carry them, never the kernel's */
+	if (!req.possible || req.extra || size == 0 || size == SIZE_MAX)
 		return NULL;
 	size = mhl_esp_round(&req, size);
 	if (size == SIZE_MAX)
