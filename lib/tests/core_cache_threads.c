@@ -6,22 +6,13 @@
  * cache hit; blocks freed by another thread than the allocating one; caches
  * of exited threads; and churning threads with a statistics reader and a
  * region small enough that requests fail, ending exactly where they began.
- * Everything runs twice: in this process (caches shared through
- * membarrier(2)) and in a child where a seccomp filter makes membarrier
- * fail (caches shared through a spinlock).  Run under TSan by lib-test.
+ * Run under TSan by lib-test, and in the QEMU guest by selftests-qemu.
  */
-#include <errno.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "core/core.h"
 #include "lt.h"
@@ -261,22 +252,6 @@ static void test_churn_ends_where_it_began(void)
 	CHECK_EQ(mhl_check(0, true), 0);
 }
 
-/* membarrier(2) fails with ENOSYS from now on in this process. */
-static bool deny_membarrier(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_membarrier, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 &&
-	       syscall(__NR_membarrier, 0, 0) == -1 && errno == ENOSYS;
-}
-
 static void run_all(void)
 {
 	setenv("MEMHEAP_REGIONS", "ff:8K:dma:internal:8bit:32bit:default", 1);
@@ -289,25 +264,6 @@ static void run_all(void)
 
 int main(void)
 {
-	pid_t pid;
-	int status;
-
-	fflush(NULL);
-	pid = fork();
-	REQUIRE(pid >= 0);
-	if (pid == 0) {
-		/* before the library starts: it must choose the spinlock */
-		if (!deny_membarrier()) {
-			printf("spinlock pass not run: no seccomp filter here\n");
-			_exit(0);
-		}
-		run_all();
-		status = lt_done();
-		fflush(NULL);
-		_exit(status);
-	}
 	run_all();
-	REQUIRE(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	return lt_done();
 }

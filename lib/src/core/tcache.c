@@ -9,10 +9,11 @@
  * of the region: charge / 8 at the block's user pointer).  Freeing such a
  * block puts it in the freeing thread's bin for that charge; an allocation
  * whose exact-fit charge has a non-empty bin takes it back.  Neither touches
- * the engine or any line another thread writes, nor (with membarrier, see
- * mhl_tc_asym) makes any atomic read-modify-write.  Bounds per thread and
- * region: MHL_TC_BIN_BLOCKS per bin and r->tc_limit bytes; a free into a
- * full cache gives a sixteenth of the bound back in one engine lock round.
+ * the engine or a line another thread writes: the cache's lock (struct
+ * mhl_tc_ticket) is the owner's line unless a claimer wants it, and taking
+ * it is one uncontended atomic add.  Bounds per thread and region:
+ * MHL_TC_BIN_BLOCKS per bin and r->tc_limit bytes; a free into a full cache
+ * gives a sixteenth of the bound back in one engine lock round.
  *
  * What keeps the statistics exact:
  *   - a cached block is free to the user and allocated to the engine, so
@@ -48,14 +49,19 @@
  *
  * Locks, in order: mhl_tc_lock (cache list, ceilings, peaks), each cache's
  * own lock, a region's engine lock.  No error handler runs under any.
+ *
+ * Why not membarrier(2), with plain stores on the owner's side: a claimer
+ * would pay one inter-processor interrupt to every CPU running the process
+ * per statistics call, flush and rebalance, and wait for each to be taken.
+ * A preempted virtual CPU takes it a host time slice later: in a loaded
+ * QEMU guest, lib/tests/core_cache_threads went from seconds to minutes.
+ * An uncontended atomic add on a line the owner already holds costs a few
+ * cycles.
  */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#include <linux/membarrier.h>
 
 #include "core/internal.h"
 
@@ -76,9 +82,19 @@ struct mhl_tc_region {
 	unsigned int cursor;		/* next bin trimmed */
 };
 
+/*
+ * A cache's lock: a ticket lock, so that its two users, the owner thread
+ * and the one claimer that holds mhl_tc_lock, are served in the order they
+ * came.  A test-and-set lock let a statistics reader that claims back to
+ * back (or an owner that allocates in a loop) starve the other side.
+ */
+struct mhl_tc_ticket {
+	atomic_uint next;		/* ticket of the next arrival */
+	atomic_uint serving;		/* ticket that holds the lock */
+};
+
 struct mhl_tcache {
-	atomic_bool busy;		/* the owner is using it (or: the lock, see mhl_tc_asym) */
-	atomic_bool claim;		/* another thread is using it */
+	struct mhl_tc_ticket lock;
 	struct mhl_tcache *next, *prev;	/* under mhl_tc_lock */
 	struct mhl_tc_region reg[MHL_MAX_REGIONS];
 };
@@ -94,16 +110,6 @@ pthread_mutex_t mhl_tc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mhl_tcache *mhl_tc_list;
 static unsigned int mhl_tc_count;
 static pthread_key_t mhl_tc_tkey;
-/*
- * How a cache is shared between its thread and the others.  With
- * membarrier(2) (mhl_tc_asym): the owner marks itself busy and checks for a
- * claim with plain loads and stores; a claimer (always under mhl_tc_lock)
- * sets the claim, makes every thread of the process pass a full barrier
- * (membarrier), then waits until the owner is not busy.  Either the owner
- * sees the claim or the claimer sees the owner busy: the owner's path has
- * no atomic read-modify-write.  Without membarrier, busy is a spinlock.
- */
-static atomic_bool mhl_tc_asym;	/* set at initialisation (and in a forked child) */
 static bool mhl_tc_key_ok;
 static uintptr_t mhl_tc_secret;
 
@@ -117,14 +123,6 @@ static struct mhl_tc_fault mhl_tc_err;	/* mhl_tcache_hold's, under mhl_tc_lock *
 
 static void mhl_tc_exit(void *arg);
 
-static bool mhl_tc_register(void)
-{
-	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0);
-
-	return cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
-	       syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0;
-}
-
 void mhl_tcache_setup(void)
 {
 	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);
@@ -134,41 +132,34 @@ void mhl_tcache_setup(void)
 		memcpy(&s, rnd, sizeof(s));
 	mhl_tc_secret = s | 1;
 	mhl_tc_key_ok = pthread_key_create(&mhl_tc_tkey, mhl_tc_exit) == 0;
-	atomic_store_explicit(&mhl_tc_asym, mhl_tc_register(), memory_order_relaxed);
 }
 
-static inline bool mhl_tc_is_asym(void)
+/* Take @tc's lock: the owner, or a claimer under mhl_tc_lock. */
+static inline void mhl_tc_take(struct mhl_tcache *tc)
 {
-	return atomic_load_explicit(&mhl_tc_asym, memory_order_relaxed);
-}
+	unsigned int t = atomic_fetch_add_explicit(&tc->lock.next, 1, memory_order_relaxed);
 
-static inline void mhl_tc_spin_lock(struct mhl_tcache *tc)
-{
-	while (atomic_exchange_explicit(&tc->busy, true, memory_order_acquire))
+	/* the wait is at most one critical section of the other user */
+	while (atomic_load_explicit(&tc->lock.serving, memory_order_acquire) != t)
 		sched_yield();
+}
+
+static inline void mhl_tc_give(struct mhl_tcache *tc)
+{
+	unsigned int t = atomic_load_explicit(&tc->lock.serving, memory_order_relaxed);
+
+	atomic_store_explicit(&tc->lock.serving, t + 1, memory_order_release);
 }
 
 /* The owner thread takes its cache. */
 static inline void mhl_tc_own(struct mhl_tcache *tc)
 {
-	if (!mhl_tc_is_asym()) {
-		mhl_tc_spin_lock(tc);
-		return;
-	}
-	for (;;) {
-		atomic_store_explicit(&tc->busy, true, memory_order_relaxed);
-		atomic_signal_fence(memory_order_seq_cst);	/* the claimer's membarrier orders it */
-		if (!atomic_load_explicit(&tc->claim, memory_order_acquire))
-			return;
-		atomic_store_explicit(&tc->busy, false, memory_order_release);
-		while (atomic_load_explicit(&tc->claim, memory_order_acquire))
-			sched_yield();
-	}
+	mhl_tc_take(tc);
 }
 
 static inline void mhl_tc_unown(struct mhl_tcache *tc)
 {
-	atomic_store_explicit(&tc->busy, false, memory_order_release);
+	mhl_tc_give(tc);
 }
 
 /* The key word (second word) of a block: accessed atomically, since a
@@ -352,29 +343,15 @@ static void mhl_tc_rebalance_locked(struct mhl_region *r)
 /* Take every cache (the caller's own is not in use by it). */
 static void mhl_tc_lock_all(void)
 {
-	struct mhl_tcache *tc;
-
 	pthread_mutex_lock(&mhl_tc_lock);
-	if (!mhl_tc_is_asym()) {
-		for (tc = mhl_tc_list; tc; tc = tc->next)
-			mhl_tc_spin_lock(tc);
-		return;
-	}
-	if (!mhl_tc_list)
-		return;
-	for (tc = mhl_tc_list; tc; tc = tc->next)
-		atomic_store(&tc->claim, true);
-	syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0);
-	for (tc = mhl_tc_list; tc; tc = tc->next)
-		while (atomic_load_explicit(&tc->busy, memory_order_acquire))
-			sched_yield();
+	for (struct mhl_tcache *tc = mhl_tc_list; tc; tc = tc->next)
+		mhl_tc_take(tc);
 }
 
 static void mhl_tc_unlock_all(void)
 {
 	for (struct mhl_tcache *tc = mhl_tc_list; tc; tc = tc->next)
-		atomic_store_explicit(mhl_tc_is_asym() ? &tc->claim : &tc->busy, false,
-				      memory_order_release);
+		mhl_tc_give(tc);
 	pthread_mutex_unlock(&mhl_tc_lock);
 }
 
@@ -648,9 +625,6 @@ void mhl_tcache_fork_child(void)
 {
 	struct mhl_tc_fault f = { 0 };
 
-	/* registration may not survive fork: without it, the child spins */
-	if (mhl_tc_is_asym() && !mhl_tc_register())
-		atomic_store_explicit(&mhl_tc_asym, false, memory_order_relaxed);
 	/* the other threads' caches have no thread left: give them back */
 	pthread_mutex_lock(&mhl_tc_lock);
 	for (struct mhl_tcache *tc = mhl_tc_list, *next; tc; tc = next) {
