@@ -43,9 +43,11 @@ int main(void)
 	CHECK_EQU(multi_heap_free_size(h), free0);
 	CHECK_EQU(multi_heap_free_size(h2), free2);
 
-	/* A heap with live blocks cannot be registered over. */
+	/* A heap with live blocks cannot be registered over while its handle
+	 * stays outside the new memory (covering it retires the heap, as on
+	 * ESP-IDF: multi_heap_reuse.c). */
 	CHECK(multi_heap_register(mem + 1024, 4096) == NULL);
-	CHECK(multi_heap_register(mem, sizeof(mem)) == NULL);
+	CHECK(multi_heap_register(mem + 512, sizeof(mem) - 512) == NULL);
 	CHECK_EQU(multi_heap_free_size(h), free0);
 
 	esp_capture_begin(&cap, 2);

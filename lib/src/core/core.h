@@ -326,13 +326,17 @@ int mhl_standalone_unregister(struct mh_heap *heap);
  * A standalone heap whose memory the program may reuse once all its blocks
  * are free (ESP-IDF lets a program register a new multi_heap on the buffer
  * of an earlier one; OneOS the same with a user heap's memory).
- * @live(tag) returns the heap's allocated blocks; when it returns 0 it has
- * made the heap unusable (its handle no longer valid) and the core drops
- * the heap's ranges.  @kind names the heap in messages ("multi_heap").
+ * @live(tag, force) returns the heap's allocated blocks; when it returns 0,
+ * or with @force, it has made the heap unusable (its handle no longer
+ * valid) and the core drops the heap's ranges.  @force: the new memory
+ * covers the heap's control object (@tag, @tag_size bytes), which the new
+ * heap overwrites, as on the vendor's RTOS.  @kind names the heap in
+ * messages ("multi_heap").
  */
 struct mhl_retire_ops {
 	const char *kind;
-	size_t (*live)(void *tag);
+	size_t tag_size;
+	size_t (*live)(void *tag, bool force);
 };
 
 /* mhl_standalone_register() for a heap that may be retired (see above). */
@@ -343,11 +347,13 @@ int mhl_standalone_register_retirable(void *start, size_t size, struct mh_heap *
  * Before [start, start + size) becomes a heap or region: retire every
  * retirable standalone heap it overlaps in any way (new start inside the
  * old heap, old heap inside the new range, partial overlap either side)
- * whose blocks are all free.  MHL_OK if none with live blocks overlaps
- * (other overlaps are the caller's to judge, e.g. with
- * mhl_range_overlaps()); MHL_EOVERLAP after one line on stderr, "API:
- * [s, e) overlaps KIND TAG [a, b), which still has N allocated block(s)",
- * if one still has live blocks (nothing is changed then).
+ * whose blocks are all free, or whose control object it covers (that one
+ * with one line on stderr, "API: [s, e) overwrites the control data of
+ * KIND TAG [a, b), which had N allocated block(s): retired").  MHL_OK if no
+ * other heap with live blocks overlaps (other overlaps are the caller's to
+ * judge, e.g. with mhl_range_overlaps()); MHL_EOVERLAP after one line on
+ * stderr, "API: [s, e) overlaps KIND TAG [a, b), which still has N
+ * allocated block(s): refused", if one does (nothing is changed then).
  */
 int mhl_range_reclaim(const void *start, size_t size, const char *api);
 

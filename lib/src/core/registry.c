@@ -331,8 +331,17 @@ int mhl_range_reclaim(const void *start, size_t size, const char *api)
 	for (unsigned int pass = 0; pass < MHL_MAX_RANGES; pass++) {
 		if (!retirable_overlap(s, e, &old))
 			return MHL_OK;
-		live = old.retire->live(old.tag);
-		if (live) {
+		uintptr_t tag = (uintptr_t)old.tag;
+		bool covered = s <= tag && tag + old.retire->tag_size <= e;
+
+		live = old.retire->live(old.tag, covered);
+		if (live && covered)
+			fprintf(stderr, "%s: [%p, %p) overwrites the control data of %s %p "
+				"[%p, %p), which had %zu allocated block%s: retired\n",
+				api ? api : "memheap", (void *)s, (void *)e,
+				old.retire->kind, old.tag, (void *)old.start,
+				(void *)old.end, live, live == 1 ? "" : "s");
+		else if (live) {
 			fprintf(stderr, "%s: [%p, %p) overlaps %s %p [%p, %p), "
 				"which still has %zu allocated block%s: refused\n",
 				api ? api : "memheap", (void *)s, (void *)e,

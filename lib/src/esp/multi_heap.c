@@ -108,11 +108,12 @@ static bool read_safely(const void *p, void *out, size_t n)
  * mhl_range_reclaim()'s question about an earlier heap whose memory a new
  * heap or region overlaps: its allocated blocks.  A handle that can no
  * longer be read, or no longer holds a heap (the program overwrote or
- * cleared its memory), is a heap that is gone: 0.  When 0, the handle is
- * invalidated (if it can still be written: it lies in memory the program
- * has not unmapped) so the old handle is refused from now on.
+ * cleared its memory), is a heap that is gone: 0.  When 0, or when the new
+ * memory covers the handle (@force), the handle is invalidated (if it can
+ * still be written: it lies in memory the program has not unmapped) so
+ * the old handle is refused from now on.
  */
-static size_t live_blocks(void *tag)
+static size_t live_blocks(void *tag, bool force)
 {
 	struct multi_heap_info *old = tag, copy;
 	size_t live;
@@ -122,13 +123,14 @@ static size_t live_blocks(void *tag)
 		return 0;
 	/* the heap object's counters: its blocks may have been overwritten */
 	live = mh_live_blocks(&old->heap);
-	if (!live)
+	if (!live || force)
 		old->magic = 0;
 	return live;
 }
 
 static const struct mhl_retire_ops retire_ops = {
 	.kind = "multi_heap",
+	.tag_size = sizeof(struct multi_heap_info),
 	.live = live_blocks,
 };
 

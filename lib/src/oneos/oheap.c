@@ -183,17 +183,18 @@ static void reregister(struct mhl_oheap *oh)
 
 /*
  * mhl_range_reclaim()'s question about a user heap whose memory a new heap
- * or region overlaps: its allocated blocks; when none, the heap is detached
- * (every later call on it fails) and its ranges go back to the program.
+ * or region overlaps: its allocated blocks; when none, or when the new
+ * memory covers the heap object (@force), the heap is detached (every later
+ * call on it fails) and its ranges go back to the program.
  */
-static size_t oheap_live(void *tag)
+static size_t oheap_live(void *tag, bool force)
 {
 	struct mhl_oheap *oh = tag;
 	size_t live;
 
 	pthread_mutex_lock(&oh->lock);
 	live = mh_live_blocks(&oh->heap);
-	if (!live)
+	if (!live || force)
 		oh->detached = true;
 	pthread_mutex_unlock(&oh->lock);
 	return live;
@@ -201,6 +202,7 @@ static size_t oheap_live(void *tag)
 
 static const struct mhl_retire_ops mhl_oheap_retire_ops = {
 	.kind = "user heap",
+	.tag_size = sizeof(struct mhl_oheap),
 	.live = oheap_live,
 };
 
