@@ -17,7 +17,8 @@ KMOD_ENGINE := engine/heap.c engine/buddy.c engine/firstfit.c \
 KMOD_C_H := $(wildcard kmod/*.c kmod/*.h)
 # the region grammar, shared with libmemheap
 KMOD_SPEC := spec/region_spec.c spec/region_spec.h
-KMOD_SOURCES := Kbuild $(KMOD_C_H) $(KMOD_ENGINE) $(KMOD_SPEC) uapi/linux/memheap.h
+# VERSION: the project's one version, the module's MODULE_VERSION (Kbuild)
+KMOD_SOURCES := Kbuild VERSION $(KMOD_C_H) $(KMOD_ENGINE) $(KMOD_SPEC) uapi/linux/memheap.h
 KMOD_CROSS_KDIR := $(KERNEL_OUT)/kdir
 KMOD_CROSS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 # extra make variables a kernel's headers need (5.10: CC=, see fetch-kernel.sh)

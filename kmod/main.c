@@ -260,4 +260,4 @@ module_exit(memheap_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("memheap developers");
 MODULE_DESCRIPTION("Buffers from reserved memory regions (PSRAM, SRAM, carveouts) over /dev/memheap and generic netlink");
-MODULE_VERSION("1.0");
+MODULE_VERSION(MEMHEAP_VERSION);

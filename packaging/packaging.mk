@@ -64,6 +64,7 @@ host-headers: kernel-fetch
 	@scripts/fetch-host-headers.sh $(DKMS_HEADERS) $(KERNEL_OUT)
 
 dkms-check: host-headers
+	@test "$(DKMS_VERSION)" = "$$(cat VERSION)" || { echo "dkms-check: dkms.conf PACKAGE_VERSION '$(DKMS_VERSION)' is not VERSION '$$(cat VERSION)'" >&2; exit 1; }
 	@rm -rf $(DKMS_OUT)/stage
 	@$(MAKE) --no-print-directory install-dkms DESTDIR=$(abspath $(DKMS_OUT))/stage \
 		DKMS_SRCDIR=/usr/src/memheap-$(DKMS_VERSION) >/dev/null
