@@ -143,6 +143,15 @@ lib-test: lib-tests
 	 sh lib/tests/run.sh $(call lib_test_bins,gcc,$(LIB_FAMILY_TESTS))
 CHECK_GOALS += lib-test
 
+# The core is layered (lib/src/core/internal.h): no file calls one that
+# calls it back.  lib/check-layers.sh reads the objects' nm output and
+# fails on any cycle between the core's files.
+LIB_CORE_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,$(filter lib/src/core/%,$(LIB_SRCS)))
+.PHONY: lib-layers
+lib-layers: $(LIB_CORE_OBJS)
+	@sh lib/check-layers.sh $(LIB_CORE_OBJS)
+CHECK_GOALS += lib-layers
+
 # ---- install ------------------------------------------------------------
 
 lib-install: lib

@@ -12,6 +12,17 @@
 
 #include "core/internal.h"
 
+/*
+ * The locks of the layers above this file: defined here, with the order
+ * every lock is taken in, so those layers use fork.c and never the other
+ * way round.  init.c takes mhl_init_lock, which also makes every static
+ * link that initialises the library pull this file (and its constructor) in.
+ */
+/* Held for the whole initialisation, and around fork (a child never starts mid-init). */
+pthread_mutex_t mhl_init_lock = PTHREAD_MUTEX_INITIALIZER;
+/* statistics floors and the local-minimum monitor (stats.c) */
+pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* The locks of kernel regions (@kernel) or of engine regions. */
 static void mhl_regions_lock(bool kernel, bool lock)
 {
@@ -117,9 +128,6 @@ static void mhl_fork_child(void)
 	mhl_tcache_fork_child();
 	errno = saved;
 }
-
-/* Referenced from init.c so static links pull this file (and its constructor) in. */
-const int mhl_fork_safe = 1;
 
 /* At load, not in mhl_init: pthread_atfork may call malloc. */
 __attribute__((constructor)) static void mhl_fork_register(void)

@@ -2,6 +2,21 @@
 /*
  * internal.h - what the core's own files share (not for the API families:
  * they use core.h only).
+ *
+ * The core is layered; a file calls only files of its own layer's lower
+ * neighbours, never one above it (lib/check-layers.sh, run by make check,
+ * fails on any cycle between the core's objects):
+ *
+ *   entry points   alloc.c stats.c entry.c init.c (mhl_init: lazy start)
+ *   lock order     fork.c
+ *   backends       embedded.c kernel.c
+ *   region types   tcache.c (engine regions' thread caches)
+ *   registry       registry.c (regions, address ranges)
+ *   reports        hooks.c (errors, listeners) track.c (call sites)
+ *   leaves         sys.c (pages, messages, errno, ticks) config.c (grammar)
+ *
+ * Only the entry points call mhl_init(); the functions below them assume
+ * the library is initialised.
  */
 #ifndef MHL_INTERNAL_H
 #define MHL_INTERNAL_H
@@ -85,7 +100,7 @@ struct mhl_range {
 	const struct mhl_retire_ops *retire;	/* standalone: may give memory up */
 };
 
-/* Lazy initialisation (once, under mhl_init_lock); every entry point calls it. */
+/* Lazy initialisation (init.c, once, under mhl_init_lock); every entry point calls it. */
 extern atomic_bool mhl_ready;
 void mhl_init_once(void);
 static inline void mhl_init(void)
@@ -95,9 +110,24 @@ static inline void mhl_init(void)
 		mhl_init_once();
 }
 
+/* ---- leaves (sys.c) ---- */
+
 /* Core memory that never goes through malloc: page-granular mmap, zeroed. */
 void *mhl_sys_alloc(size_t size);
 void mhl_sys_free(void *p, size_t size);
+/* One line "memheap: MSG" on stderr, no stdio (safe inside malloc). */
+void mhl_say(const char *msg);
+/* Text of an errno value that never allocates (safe inside malloc). */
+const char *mhl_errno_text(int e);
+/* errno of the thread's last failed kernel call (mhl_last_errno reads it). */
+void mhl_set_errno(int e);
+/* The tick's origin (set by initialisation) and the tick now, without mhl_init. */
+void mhl_tick_start(void);
+uint32_t mhl_tick_now(void);
+/* Poisoning level for new heaps, set once by initialisation. */
+extern enum mh_poison mhl_poison_level;
+
+/* ---- registry (registry.c) ---- */
 
 /*
  * Register a range under the registry lock after checking overlap with
@@ -112,9 +142,6 @@ int mhl_range_add(uintptr_t start, uintptr_t end, int region,
  * window [base, base + size) their buffers are mapped into.  Checks name,
  * caps and overlap; returns the index or MHL_E*.
  */
-/* One line "memheap: MSG" on stderr, no stdio (safe inside malloc). */
-void mhl_say(const char *msg);
-
 /* Add [base, base + size) to @heap as arenas of at most MHL_SLICE bytes. */
 int mhl_heap_add_sliced(struct mh_heap *heap, void *base, size_t size,
 			const struct mh_region_config *rc_cfg);
@@ -128,8 +155,13 @@ int mhl_standalone_check_all(bool print);
 /* Lookup without locks; NULL if no live range contains @addr. */
 const struct mhl_range *mhl_range_find(uintptr_t addr);
 
-/* Engine heap config for core regions and the error callback. */
-void mhl_engine_config(struct mh_heap_config *cfg, const char *name);
+/* What mhl_standalone_register*, mhl_range_reclaim, mhl_standalone_unregister
+ * and mhl_range_overlaps (entry.c) do once the library is initialised. */
+int mhl_reg_standalone_add(void *start, size_t size, struct mh_heap *heap, void *tag,
+			   const struct mhl_retire_ops *ops);
+int mhl_reg_reclaim(const void *start, size_t size, const char *api);
+int mhl_reg_unregister(struct mh_heap *heap);
+bool mhl_reg_overlaps(const void *start, size_t size);
 
 /* ---- error reporting (hooks.c) ---- */
 
@@ -143,11 +175,19 @@ void mhl_report(int code, const char *api, const void *ptr, const char *file, in
 /* During checks the engine callback prints instead of stashing. */
 void mhl_check_print_mode(bool on);
 void mhl_run_failed_listeners(size_t size, uint32_t caps, const char *api);
+/* Engine heap config for core regions: poisoning level, the error callback. */
+void mhl_engine_config(struct mh_heap_config *cfg, const char *name);
+/* The error handler and the listeners, behind entry.c's public calls. */
+void mhl_hook_set_handler(mhl_error_fn fn, void *ctx, mhl_error_fn *old, void **old_ctx);
+int mhl_hook_listen(mhl_alloc_failed_fn fn, void *ctx);
+int mhl_hook_unlisten(mhl_alloc_failed_fn fn, void *ctx);
 
 /* ---- tracking (track.c) ---- */
 extern atomic_bool mhl_track_on;
 extern atomic_size_t mhl_track_live;
 void mhl_track_site(const void *ptr, const char **file, int *line);
+/* mhl_track_foreach without initialising. */
+size_t mhl_track_visit(mhl_track_fn fn, void *ctx);
 
 /* ---- thread caches (tcache.c) ---- */
 
@@ -220,8 +260,6 @@ void mhl_kernel_fork_child(void);
 /* The process maps kernel buffers (the kernel backend is in use). */
 bool mhl_kernel_in_use(void);
 
-void mhl_set_errno(int e);
-
 /*
  * The core's locks, taken in this order by fork() (fork.c) so a child
  * never inherits one held by a thread that does not exist in it:
@@ -234,10 +272,5 @@ void mhl_set_errno(int e);
 extern pthread_mutex_t mhl_init_lock, mhl_monitor_lock, mhl_registry_lock, mhl_hook_lock,
 	mhl_track_lock, mhl_kbuf_lock, mhl_tc_lock;
 void mhl_kernel_lock(struct mhl_region *r, bool lock);
-extern const int mhl_fork_safe;
-extern const int *const mhl_fork_ref;
-
-/* Text of an errno value that never allocates (safe inside malloc). */
-const char *mhl_errno_text(int e);
 
 #endif /* MHL_INTERNAL_H */

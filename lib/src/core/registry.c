@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/internal.h"
 
@@ -23,20 +22,6 @@ atomic_uint mhl_nregions;
 static struct mhl_range mhl_ranges[MHL_MAX_RANGES];
 static atomic_uint mhl_nranges;
 pthread_mutex_t mhl_registry_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void *mhl_sys_alloc(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void mhl_sys_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
-}
 
 static bool mhl_overlaps_locked(uintptr_t start, uintptr_t end)
 {
@@ -99,11 +84,10 @@ const struct mhl_range *mhl_range_find(uintptr_t addr)
 	return NULL;
 }
 
-bool mhl_range_overlaps(const void *start, size_t size)
+bool mhl_reg_overlaps(const void *start, size_t size)
 {
 	uintptr_t s = (uintptr_t)start;
 
-	mhl_init();
 	if (!size || s + size < s)
 		return size != 0;
 	pthread_mutex_lock(&mhl_registry_lock);
@@ -222,70 +206,13 @@ out:
 	return rc;
 }
 
-int mhl_region_add(const char *name, void *base, size_t size, uint32_t caps,
-		   enum mh_algo algo)
-{
-	mhl_init();
-	return mhl_region_new(name, caps, algo, MHL_ORIGIN_ADDED, base, size, NULL);
-}
-
-unsigned int mhl_region_count(void)
-{
-	mhl_init();
-	return atomic_load_explicit(&mhl_nregions, memory_order_acquire);
-}
-
-int mhl_region_find(const char *name)
-{
-	unsigned int n = mhl_region_count();
-
-	if (!name)
-		return -1;
-	for (unsigned int i = 0; i < n; i++)
-		if (!strcmp(mhl_regions[i].info.name, name))
-			return (int)i;
-	return -1;
-}
-
-enum mhl_owner_kind mhl_owner_of(const void *addr, struct mhl_owner *out)
-{
-	const struct mhl_range *r;
-	struct mhl_owner o = { .kind = MHL_OWNER_NONE, .region = -1 };
-
-	mhl_init();
-	r = addr ? mhl_range_find((uintptr_t)addr) : NULL;
-	if (r) {
-		o.kind = r->region >= 0 ? MHL_OWNER_REGION : MHL_OWNER_STANDALONE;
-		o.region = r->region;
-		o.heap = r->heap;
-		o.tag = r->tag;
-		o.start = r->start;
-		o.end = r->end;
-	}
-	if (out)
-		*out = o;
-	return o.kind;
-}
-
-int mhl_standalone_register(void *start, size_t size, struct mh_heap *heap,
-			    void *tag)
-{
-	uintptr_t s = (uintptr_t)start;
-
-	mhl_init();
-	if (!start || !size || !heap || s + size < s)
-		return MHL_EINVAL;
-	return mhl_range_add(s, s + size, -1, heap, tag);
-}
-
-int mhl_standalone_register_retirable(void *start, size_t size, struct mh_heap *heap,
-				      void *tag, const struct mhl_retire_ops *ops)
+int mhl_reg_standalone_add(void *start, size_t size, struct mh_heap *heap, void *tag,
+			   const struct mhl_retire_ops *ops)
 {
 	uintptr_t s = (uintptr_t)start;
 	int rc;
 
-	mhl_init();
-	if (!start || !size || !heap || s + size < s || !ops || !ops->live)
+	if (!start || !size || !heap || s + size < s || (ops && !ops->live))
 		return MHL_EINVAL;
 	pthread_mutex_lock(&mhl_registry_lock);
 	rc = mhl_range_add_locked(s, s + size, -1, heap, tag, ops);
@@ -318,13 +245,12 @@ static bool retirable_overlap(uintptr_t s, uintptr_t e, struct mhl_range *out)
 	return hit;
 }
 
-int mhl_range_reclaim(const void *start, size_t size, const char *api)
+int mhl_reg_reclaim(const void *start, size_t size, const char *api)
 {
 	uintptr_t s = (uintptr_t)start, e = s + size;
 	struct mhl_range old;
 	size_t live;
 
-	mhl_init();
 	if (!start || !size || e < s)
 		return MHL_EINVAL;
 	/* each pass retires one heap for good: at most one pass per range */
@@ -340,16 +266,15 @@ int mhl_range_reclaim(const void *start, size_t size, const char *api)
 				(void *)old.end, live, live == 1 ? "" : "s");
 			return MHL_EOVERLAP;
 		}
-		mhl_standalone_unregister(old.heap);
+		mhl_reg_unregister(old.heap);
 	}
 	return MHL_EOVERLAP;
 }
 
-int mhl_standalone_unregister(struct mh_heap *heap)
+int mhl_reg_unregister(struct mh_heap *heap)
 {
 	int found = 0;
 
-	mhl_init();
 	if (!heap)
 		return MHL_EINVAL;
 	pthread_mutex_lock(&mhl_registry_lock);

@@ -19,7 +19,6 @@
 
 #include "core/internal.h"
 
-pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool mhl_monitoring;
 
 static bool mhl_smallest_cb(const struct mh_block_info *b, void *ctx)
@@ -440,4 +439,31 @@ int mhl_export_dmabuf(const void *ptr, int flags)
 	if (!r)
 		return rc;
 	return mhl_kernel_export(r, ptr, flags);
+}
+
+void mhl_print_config(FILE *out)
+{
+	struct mhl_config_info ci;
+	char caps[96];
+
+	mhl_config(&ci);
+	fprintf(out, "memheap: backend %s (%s), layout %s, poisoning %s, tracking %s\n",
+		ci.backend_name, ci.backend_reason, ci.layout_source, ci.poison_name,
+		ci.tracking ? "on" : "off");
+	if (!ci.config_ok)
+		fprintf(out, "memheap: configuration error: %s\n", ci.config_error);
+	fprintf(out, "%-3s %-16s %-9s %-36s %-12s %12s %12s %12s %12s\n", "#", "region",
+		"algo", "caps", "origin", "size", "free", "largest", "min_free");
+	for (unsigned int i = 0; i < ci.nregions; i++) {
+		struct mhl_region_info ri;
+		struct mhl_stats st;
+
+		if (mhl_region_get(i, &ri, &st))
+			continue;
+		fprintf(out, "%-3u %-16s %-9s %-36s %-12s %12zu %12zu %12zu %12zu\n", i, ri.name,
+			ri.algo == MH_ALGO_BUDDY ? "buddy" : "firstfit",
+			mhl_caps_str(ri.caps, caps, sizeof(caps)),
+			ri.origin == MHL_ORIGIN_ADDED ? "added" : ci.backend_name,
+			st.total, st.free, st.largest_free, st.min_free);
+	}
 }

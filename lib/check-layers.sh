@@ -1,0 +1,52 @@
+#!/bin/sh
+# check-layers.sh OBJ... - fail if the objects' calls form a cycle.
+#
+# File A uses file B when A's object has an undefined symbol that B's object
+# defines (nm).  Prints each cycle found (A -> B -> ... -> A) and exits 1;
+# with -v prints every edge first.  Run by `make lib-layers` (make check)
+# over lib/src/core: the core stays layered, leaf utilities at the bottom,
+# public entry points on top (lib/README.md, docs/architecture.md).
+set -eu
+verbose=0
+if [ "${1:-}" = -v ]; then verbose=1; shift; fi
+[ $# -gt 0 ] || { echo "usage: $0 [-v] OBJ..." >&2; exit 2; }
+NM=${NM:-nm}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for o in "$@"; do
+	[ -f "$o" ] || { echo "check-layers: $o: no such object" >&2; exit 2; }
+	f=$(basename "$o" .o)
+	# defined: text, data, bss, read-only (global); undefined: U
+	"$NM" -g "$o" | awk -v f="$f" '$1 != "U" && NF == 3 { print $3, f }' >>"$tmp/def"
+	"$NM" -g "$o" | awk -v f="$f" '$1 == "U" { print f, $2 }' >>"$tmp/use"
+done
+awk 'NR == FNR { def[$1] = $2; next }
+     ($2 in def) && def[$2] != $1 { print $1, def[$2] }' \
+	"$tmp/def" "$tmp/use" | sort -u >"$tmp/edges"
+[ "$verbose" = 1 ] && sed 's/ / -> /' "$tmp/edges"
+# Depth-first search for a back edge; report each cycle once (by its set).
+awk '
+{ adj[$1] = adj[$1] " " $2; node[$1] = 1; node[$2] = 1 }
+function dfs(u,    i, n, v, a, k, c, key) {
+	state[u] = 1; stack[++sp] = u
+	n = split(adj[u], a, " ")
+	for (i = 1; i <= n; i++) {
+		v = a[i]
+		if (state[v] == 1) {
+			c = v; key = ""
+			for (k = sp; k >= 1 && stack[k] != v; k--) ;
+			for (; k <= sp; k++) { if (stack[k] != v) c = c " -> " stack[k] }
+			c = c " -> " v
+			if (!(c in seen)) { seen[c] = 1; print "cycle: " c; found++ }
+		} else if (state[v] == 0) {
+			dfs(v)
+		}
+	}
+	sp--; state[u] = 2
+}
+END {
+	for (u in node) if (state[u] == 0) dfs(u)
+	exit found ? 1 : 0
+}' "$tmp/edges" && { echo "check-layers: $# objects, no cycle"; exit 0; }
+echo "check-layers: the objects above call each other in a cycle" >&2
+exit 1
