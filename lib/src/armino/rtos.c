@@ -26,7 +26,7 @@ uint32_t mhl_rtos_caps(void)
 		struct mhl_region_info info;
 
 		if (mhl_region_get(i, &info, NULL) == MHL_OK &&
-		    (info.caps & want) == want) {
+		    mhl_caps_match(info.caps, want)) {
 			caps = want;
 			break;
 		}

@@ -13,7 +13,8 @@ int mhl_region_add(const char *name, void *base, size_t size, uint32_t caps,
 		   enum mh_algo algo)
 {
 	mhl_init();
-	return mhl_region_new(name, caps, algo, MHL_ORIGIN_ADDED, base, size, NULL);
+	return mhl_region_new(name, caps, algo, MHL_ORIGIN_ADDED, base, size,
+			      &mhl_engine_region_ops, NULL);
 }
 
 unsigned int mhl_region_count(void)

@@ -23,22 +23,16 @@ pthread_mutex_t mhl_init_lock = PTHREAD_MUTEX_INITIALIZER;
 /* statistics floors and the local-minimum monitor (stats.c) */
 pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The locks of kernel regions (@kernel) or of engine regions. */
-static void mhl_regions_lock(bool kernel, bool lock)
+/* The locks of engine heaps (@engine: taken inside the caches) or of the other regions. */
+static void mhl_regions_lock(bool engine, bool lock)
 {
 	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
 
-		if (!r->k != !kernel)
-			continue;
-		if (r->k)
-			mhl_kernel_lock(r, lock);
-		else if (lock)
-			pthread_mutex_lock(&r->lock);
-		else
-			pthread_mutex_unlock(&r->lock);
+		if (r->ops->engine_heap == engine)
+			r->ops->lock(r, lock);
 	}
 }
 
@@ -68,9 +62,9 @@ static void mhl_fork_prepare(void)
 	pthread_mutex_lock(&mhl_registry_lock);
 	pthread_mutex_lock(&mhl_hook_lock);
 	pthread_mutex_lock(&mhl_track_lock);
-	mhl_regions_lock(true, true);
-	mhl_tcache_fork_lock(true);
 	mhl_regions_lock(false, true);
+	mhl_tcache_fork_lock(true);
+	mhl_regions_lock(true, true);
 	pthread_mutex_lock(&mhl_kbuf_lock);
 	/* without a pipe the parent does not wait (and the copy may tear) */
 	if (mhl_kernel_in_use() && pipe2(mhl_fork_pipe, O_CLOEXEC) != 0)
@@ -80,9 +74,9 @@ static void mhl_fork_prepare(void)
 static void mhl_fork_done(void)
 {
 	pthread_mutex_unlock(&mhl_kbuf_lock);
-	mhl_regions_lock(false, false);
-	mhl_tcache_fork_lock(false);
 	mhl_regions_lock(true, false);
+	mhl_tcache_fork_lock(false);
+	mhl_regions_lock(false, false);
 	pthread_mutex_unlock(&mhl_track_lock);
 	pthread_mutex_unlock(&mhl_hook_lock);
 	pthread_mutex_unlock(&mhl_registry_lock);

@@ -9,7 +9,6 @@
  * table as dead entries; slots are not reused, so a reader never sees an
  * entry change under it.
  */
-#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,7 +123,7 @@ int mhl_heap_add_sliced(struct mh_heap *heap, void *base, size_t size,
 
 int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 		   enum mhl_region_origin origin, void *base, size_t size,
-		   struct mhl_kregion *k)
+		   const struct mhl_region_ops *ops, struct mhl_kregion *k)
 {
 	uintptr_t start = (uintptr_t)base;
 	int rc;
@@ -158,45 +157,19 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 	r->info.origin = origin;
 	r->info.start = start;
 	r->info.end = start + size;
+	r->ops = ops;
 	r->k = k;
 	r->min_floor = SIZE_MAX;
 	r->peak_floor = 0;
 	r->cmap = NULL;
-	if (!k) {
-		struct mh_heap_config hc;
-		struct mh_region_config rc_cfg = { .algo = algo };
-
-		mhl_engine_config(&hc, r->info.name);
-		hc.flags |= MH_HEAP_F_NOLOCK;	/* r->lock: the core reads counters under it */
-		rc = mh_heap_init(&r->heap, &hc);
-		if (rc)
-			goto out;
-		rc = mhl_heap_add_sliced(&r->heap, base, size, &rc_cfg);
-		if (rc) {
-			mh_heap_destroy(&r->heap);
-			goto out;
-		}
-		pthread_mutexattr_t ma;
-
-		pthread_mutexattr_init(&ma);
-		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
-		pthread_mutex_init(&r->lock, &ma);
-		pthread_mutexattr_destroy(&ma);
-		r->hdr = algo == MH_ALGO_BUDDY ? 0 : 8;
-		/* poisoned heaps check canaries and fill at free: never cached */
-		if (hc.poison == MH_POISON_NONE && size <= MHL_CMAP_MAX_REGION)
-			r->cmap = mhl_sys_alloc(size >> 3);
-		r->tc_limit = size / 8 < MHL_TC_BYTES ? size / 8 : MHL_TC_BYTES;
-	}
-	rc = mhl_range_add_locked(start, start + size, (int)idx, k ? NULL : &r->heap, NULL,
-				  NULL);
+	rc = ops->init ? ops->init(r, base, size) : 0;
+	if (rc)
+		goto out;
+	rc = mhl_range_add_locked(start, start + size, (int)idx,
+				  ops->engine_heap ? &r->heap : NULL, NULL, NULL);
 	if (rc) {
-		if (!k) {
-			mh_heap_destroy(&r->heap);
-			pthread_mutex_destroy(&r->lock);
-			mhl_sys_free(r->cmap, size >> 3);
-			r->cmap = NULL;
-		}
+		if (ops->fini)
+			ops->fini(r, size);
 		goto out;
 	}
 	atomic_store_explicit(&mhl_nregions, idx + 1, memory_order_release);
