@@ -27,7 +27,7 @@ static struct mhl_tcache *mhl_engine_enter(struct mhl_region *r)
 
 static void mhl_engine_leave(struct mhl_region *r, struct mhl_tcache *tc, size_t before)
 {
-	int64_t delta = (int64_t)(r->heap.allocated_bytes - before);
+	int64_t delta = (int64_t)(mh_heap_allocated(&r->heap) - before);
 
 	pthread_mutex_unlock(&r->lock);
 	if (r->cmap)
@@ -37,12 +37,12 @@ static void mhl_engine_leave(struct mhl_region *r, struct mhl_tcache *tc, size_t
 static void *mhl_engine_try(struct mhl_region *r, size_t size, size_t align)
 {
 	struct mhl_tcache *tc = mhl_engine_enter(r);
-	size_t before = r->heap.allocated_bytes;
+	size_t before = mh_heap_allocated(&r->heap);
 	void *p = align <= MH_MIN_ALIGN ? mh_alloc(&r->heap, size)
 					: mh_aligned_alloc(&r->heap, align, size);
 
 	if (p && r->cmap && align <= MH_MIN_ALIGN)
-		mhl_cmap_set(r, p, r->heap.allocated_bytes - before);
+		mhl_cmap_set(r, p, mh_heap_allocated(&r->heap) - before);
 	mhl_engine_leave(r, tc, before);
 	return p;
 }
@@ -65,7 +65,7 @@ static void *mhl_engine_alloc(struct mhl_region *r, size_t size, size_t align,
 	if (!p && r->cmap && mhl_tcache_flush(r)) {
 		/* refused while caches held free blocks: only the retry may count */
 		pthread_mutex_lock(&r->lock);
-		r->heap.failed_count--;
+		mh_heap_retry_failed(&r->heap);
 		pthread_mutex_unlock(&r->lock);
 		p = mhl_engine_try(r, size, align);
 	}
@@ -89,7 +89,7 @@ static int mhl_engine_free(struct mhl_region *r, void *ptr, const char *api)
 	}
 	mhl_pending_clear();
 	tc = mhl_engine_enter(r);
-	before = r->heap.allocated_bytes;
+	before = mh_heap_allocated(&r->heap);
 	rc = mh_free(&r->heap, ptr);
 	mhl_engine_leave(r, tc, before);
 	return rc;
@@ -105,7 +105,7 @@ static void *mhl_engine_realloc(struct mhl_region *r, void *ptr, size_t size)
 	if (mhl_cmap_get(r, ptr))
 		mhl_cmap_clear(r, ptr);
 	tc = mhl_engine_enter(r);
-	before = r->heap.allocated_bytes;
+	before = mh_heap_allocated(&r->heap);
 	p = mh_realloc(&r->heap, ptr, size);
 	mhl_engine_leave(r, tc, before);
 	return p;
@@ -280,7 +280,7 @@ static int mhl_engine_init(struct mhl_region *r, void *base, size_t size)
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
 	pthread_mutex_init(&r->lock, &ma);
 	pthread_mutexattr_destroy(&ma);
-	r->hdr = r->info.algo == MH_ALGO_BUDDY ? 0 : 8;
+	r->hdr = (unsigned int)mh_block_overhead(r->info.algo);
 	/* poisoned heaps check canaries and fill at free: never cached */
 	if (hc.poison == MH_POISON_NONE && size <= MHL_CMAP_MAX_REGION)
 		r->cmap = mhl_sys_alloc(size >> 3);

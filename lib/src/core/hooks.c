@@ -78,7 +78,7 @@ void mhl_engine_error(struct mh_heap *heap, const struct mh_error_info *info, vo
 		int n = snprintf(line, sizeof(line),
 				 "memheap: check: %s at %p in region %s: %s\n",
 				 mh_strerror(info->code), info->where,
-				 heap && heap->name ? heap->name : "?",
+				 heap && mh_heap_name(heap) ? mh_heap_name(heap) : "?",
 				 info->detail ? info->detail : "");
 
 		if (n > 0) {

@@ -353,21 +353,21 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 		size_t before;
 
 		if (x) {
-			before = x->heap.allocated_bytes;
+			before = mh_heap_allocated(&x->heap);
 			p = mhl_arena_alloc(x, size, align);
 			if (p) {
 				b = x;
-				mhl_kused(k, (ptrdiff_t)(x->heap.allocated_bytes - before));
+				mhl_kused(k, (ptrdiff_t)(mh_heap_allocated(&x->heap) - before));
 			}
 		}
 		for (x = k->bufs; !p && x; x = x->next) {
 			if (!x->arena || x == k->hot)
 				continue;
-			before = x->heap.allocated_bytes;
+			before = mh_heap_allocated(&x->heap);
 			p = mhl_arena_alloc(x, size, align);
 			if (p) {
 				b = x;
-				mhl_kused(k, (ptrdiff_t)(x->heap.allocated_bytes - before));
+				mhl_kused(k, (ptrdiff_t)(mh_heap_allocated(&x->heap) - before));
 			}
 		}
 		if (!p) {
@@ -375,7 +375,7 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 			if (b) {
 				p = mhl_arena_alloc(b, size, align);
 				if (p)
-					mhl_kused(k, (ptrdiff_t)b->heap.allocated_bytes);
+					mhl_kused(k, (ptrdiff_t)mh_heap_allocated(&b->heap));
 				else if (!k->spare)
 					k->spare = b;	/* empty: the spare, or back it goes */
 				else
@@ -487,11 +487,11 @@ static int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 	if (!b) {
 		rc = MHL_EFOREIGN;
 	} else if (b->arena) {
-		size_t before = b->heap.allocated_bytes;
+		size_t before = mh_heap_allocated(&b->heap);
 
 		rc = mh_free(&b->heap, ptr);
-		mhl_kused(k, -(ptrdiff_t)(before - b->heap.allocated_bytes));
-		if (!rc && !b->heap.allocated_bytes && !b->detached) {
+		mhl_kused(k, -(ptrdiff_t)(before - mh_heap_allocated(&b->heap)));
+		if (!rc && !mh_heap_allocated(&b->heap) && !b->detached) {
 			/*
 			 * empty: keep one spare, give the rest back.  An empty
 			 * detached arena stays: unmapping it would give nothing
@@ -531,10 +531,10 @@ static void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size)
 	pthread_mutex_lock(&k->lock);
 	b = mhl_kbuf_of(k, ptr);
 	if (b && b->arena && mhl_is_small(k, size, 0, 0)) {
-		size_t before = b->heap.allocated_bytes;
+		size_t before = mh_heap_allocated(&b->heap);
 
 		p = mh_realloc(&b->heap, ptr, size);
-		mhl_kused(k, (ptrdiff_t)(b->heap.allocated_bytes - before));
+		mhl_kused(k, (ptrdiff_t)(mh_heap_allocated(&b->heap) - before));
 	} else if (b && !b->arena && (uintptr_t)ptr == b->base && size <= b->size)
 		p = ptr;
 	pthread_mutex_unlock(&k->lock);
@@ -973,7 +973,7 @@ static void mhl_kbuf_detach(struct mhl_region *r, struct mhl_kbuf *b)
 	}
 	mmap((void *)b->base, b->size, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-	held = b->arena ? b->heap.allocated_bytes : b->size;
+	held = b->arena ? mh_heap_allocated(&b->heap) : b->size;
 	k->held -= held;
 	k->peak_held -= held;
 	if (!b->arena) {
