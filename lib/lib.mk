@@ -146,10 +146,14 @@ CHECK_GOALS += lib-test
 # The core is layered (lib/src/core/internal.h): no file calls one that
 # calls it back.  lib/check-layers.sh reads the objects' nm output and
 # fails on any cycle between the core's files.
+# With -s: no API family calls another (what they share is lib/src/rtos).
 LIB_CORE_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,$(filter lib/src/core/%,$(LIB_SRCS)))
+LIB_FAMILY_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,\
+	$(filter $(addprefix lib/src/,$(addsuffix /%,armino esp freertos oneos)),$(LIB_SRCS)))
 .PHONY: lib-layers
-lib-layers: $(LIB_CORE_OBJS)
+lib-layers: $(LIB_CORE_OBJS) $(LIB_FAMILY_OBJS)
 	@sh lib/check-layers.sh $(LIB_CORE_OBJS)
+	@sh lib/check-layers.sh -s $(LIB_FAMILY_OBJS)
 CHECK_GOALS += lib-layers
 
 # ---- install ------------------------------------------------------------
