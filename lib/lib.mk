@@ -49,11 +49,16 @@ LIB_TSAN_FLAGS := -fsanitize=thread $(LIB_SAN_COMMON)
 
 lib_objs = $(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.o,$(LIB_ALL_SRCS))
 
+# Objects depend on the headers they include, as the compiler lists them
+# (-MMD: obj/X.d beside obj/X.o).  An object without its .d (first build,
+# or built before) is rebuilt: the .d's empty explicit rule makes it new.
 # $(1)=variant $(2)=compiler $(3)=extra flags $(4)=extra link flags
 define lib_variant
-$(LIB_OUT)/$(1)/obj/%.o: %.c $(LIB_HDRS)
+$(LIB_OUT)/$(1)/obj/%.o: %.c $(LIB_OUT)/$(1)/obj/%.d
 	@mkdir -p $$(@D)
-	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -fPIC -fvisibility=hidden $(3) -c $$< -o $$@
+	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -fPIC -fvisibility=hidden $(3) -MMD -MP -c $$< -o $$@
+$(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.d,$(LIB_ALL_SRCS) $(LIB_PRELOAD_SRCS)): ;
+-include $(wildcard $(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.d,$(LIB_ALL_SRCS) $(LIB_PRELOAD_SRCS)))
 $(LIB_OUT)/$(1)/libmemheap.a: $(call lib_objs,$(1))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
