@@ -168,8 +168,13 @@ static int mhl_free_owned(const struct mhl_range *r, void *ptr, const char *api,
 			  const char *file, int line)
 {
 	struct mhl_region *reg = mhl_range_region(r);
-	int rc = reg ? reg->ops->free(reg, ptr, api) : mhl_standalone_free(r->heap, ptr);
+	int rc = reg && reg->cmap ? mhl_tcache_free(reg, ptr) : 0;
 
+	/* 1: in the thread's cache (the path most frees take); else the owner */
+	if (rc > 0)
+		rc = 0;
+	else if (!rc)
+		rc = reg ? reg->ops->free(reg, ptr, api) : mhl_standalone_free(r->heap, ptr);
 	if (rc) {
 		mhl_report(rc, api, ptr, file, line);
 		return rc;

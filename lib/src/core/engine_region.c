@@ -80,13 +80,9 @@ static int mhl_engine_free(struct mhl_region *r, void *ptr, const char *api)
 	int rc;
 
 	(void)api;
-	if (r->cmap) {
-		rc = mhl_tcache_free(r, ptr);
-		if (rc)
-			return rc < 0 ? rc : 0;
-		if (mhl_cmap_get(r, ptr))
-			mhl_cmap_clear(r, ptr);
-	}
+	/* the thread's cache did not take it (alloc.c tried): no longer cacheable */
+	if (r->cmap && mhl_cmap_get(r, ptr))
+		mhl_cmap_clear(r, ptr);
 	mhl_pending_clear();
 	tc = mhl_engine_enter(r);
 	before = mh_heap_allocated(&r->heap);
