@@ -611,6 +611,7 @@ static int bd_init(struct mh_region *r, const struct mh_region_config *rc)
 
 const struct mh_engine mh_buddy_engine = {
 	.name = "buddy",
+	.overhead = 0,
 	.ctl_size = bd_ctl_size,
 	.init = bd_init,
 	.alloc = bd_alloc,

@@ -739,6 +739,7 @@ static int ff_init(struct mh_region *r, const struct mh_region_config *rc)
 
 const struct mh_engine mh_firstfit_engine = {
 	.name = "first-fit",
+	.overhead = sizeof(struct ff_hdr),
 	.ctl_size = ff_ctl_size,
 	.init = ff_init,
 	.alloc = ff_alloc,

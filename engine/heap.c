@@ -604,6 +604,24 @@ void mh_reset_min_free(struct mh_heap *heap)
 	unlock(heap);
 }
 
+size_t mh_block_overhead(enum mh_algo algo)
+{
+	struct mh_region_config rc = { .algo = algo };
+	const struct mh_engine *eng = engine_of(&rc);
+
+	return eng ? eng->overhead : 0;
+}
+
+void mh_heap_retry_failed(struct mh_heap *heap)
+{
+	if (!heap_ok(heap))
+		return;
+	lock(heap);
+	if (heap->failed_count)
+		heap->failed_count--;
+	unlock(heap);
+}
+
 struct check_ctx {
 	struct mh_heap *heap;
 	int err;

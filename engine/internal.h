@@ -59,6 +59,8 @@ typedef bool (*mh_raw_walk_fn)(struct mh_region *r,
 
 struct mh_engine {
 	const char *name;
+	/* Bytes a block occupies besides its payload (mh_block_overhead). */
+	size_t overhead;
 	/* Control bytes for an arena of @size bytes; 0 if @rc is invalid. */
 	size_t (*ctl_size)(size_t size, const struct mh_region_config *rc);
 	/* Lay out control data at r->ctl and make [arena, arena_end) free. */

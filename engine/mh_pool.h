@@ -156,8 +156,10 @@ struct mh_block_info {
 typedef bool (*mh_walk_fn)(const struct mh_block_info *info, void *ctx);
 
 /*
- * The heap object.  Treat as opaque; it is declared here so callers can
- * embed it statically, as RTOS code does with struct os_memheap.
+ * The heap object.  Opaque: it is declared here so callers can embed it
+ * statically, as RTOS code does with struct os_memheap; its fields are read
+ * through the calls below (mh_get_stats, mh_heap_allocated,
+ * mh_live_blocks ...), never directly.
  */
 struct mh_region;
 struct mh_heap {
@@ -233,6 +235,37 @@ void mh_reset_min_free(struct mh_heap *heap);	/* also resets the peak */
  * reused or cleared since).  0 for a damaged or uninitialised @heap.
  */
 size_t mh_live_blocks(struct mh_heap *heap);
+
+/*
+ * Bytes @heap's allocated blocks hold, overhead included (what
+ * mh_get_stats() reports as allocated_bytes), without taking the lock: the
+ * caller serialises (MH_HEAP_F_NOLOCK and its own lock).  The difference
+ * across an allocation is what that block is charged.
+ */
+static inline size_t mh_heap_allocated(const struct mh_heap *heap)
+{
+	return heap->allocated_bytes;
+}
+
+/* The name @heap was configured with (may be NULL). */
+static inline const char *mh_heap_name(const struct mh_heap *heap)
+{
+	return heap->name;
+}
+
+/*
+ * Bytes an allocated block of @algo occupies besides the bytes it offers
+ * (without poisoning's canaries): first-fit's block header, 0 for buddy,
+ * whose blocks are whole powers of two.
+ */
+size_t mh_block_overhead(enum mh_algo algo);
+
+/*
+ * The caller retries the allocation that just failed in @heap (after
+ * giving it memory back): the failure is taken out of failed_count, so
+ * the retry alone counts.
+ */
+void mh_heap_retry_failed(struct mh_heap *heap);
 
 /*
  * Full integrity check of every region: headers, neighbours, free lists,

@@ -49,11 +49,16 @@ LIB_TSAN_FLAGS := -fsanitize=thread $(LIB_SAN_COMMON)
 
 lib_objs = $(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.o,$(LIB_ALL_SRCS))
 
+# Objects depend on the headers they include, as the compiler lists them
+# (-MMD: obj/X.d beside obj/X.o).  An object without its .d (first build,
+# or built before) is rebuilt: the .d's empty explicit rule makes it new.
 # $(1)=variant $(2)=compiler $(3)=extra flags $(4)=extra link flags
 define lib_variant
-$(LIB_OUT)/$(1)/obj/%.o: %.c $(LIB_HDRS)
+$(LIB_OUT)/$(1)/obj/%.o: %.c $(LIB_OUT)/$(1)/obj/%.d
 	@mkdir -p $$(@D)
-	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -fPIC -fvisibility=hidden $(3) -c $$< -o $$@
+	$(2) $(BASE_CFLAGS) $(CFLAGS) $(LIB_CPPFLAGS) -fPIC -fvisibility=hidden $(3) -MMD -MP -c $$< -o $$@
+$(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.d,$(LIB_ALL_SRCS) $(LIB_PRELOAD_SRCS)): ;
+-include $(wildcard $(patsubst %.c,$(LIB_OUT)/$(1)/obj/%.d,$(LIB_ALL_SRCS) $(LIB_PRELOAD_SRCS)))
 $(LIB_OUT)/$(1)/libmemheap.a: $(call lib_objs,$(1))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
@@ -142,6 +147,19 @@ lib-test: lib-tests
 	 MEMHEAP_BACKEND=embedded MEMHEAP_REGIONS="$$regions" LIB_OUT=$(LIB_OUT) \
 	 sh lib/tests/run.sh $(call lib_test_bins,gcc,$(LIB_FAMILY_TESTS))
 CHECK_GOALS += lib-test
+
+# The core is layered (lib/src/core/internal.h): no file calls one that
+# calls it back.  lib/check-layers.sh reads the objects' nm output and
+# fails on any cycle between the core's files.
+# With -s: no API family calls another (what they share is lib/src/rtos).
+LIB_CORE_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,$(filter lib/src/core/%,$(LIB_SRCS)))
+LIB_FAMILY_OBJS := $(patsubst %.c,$(LIB_OUT)/gcc/obj/%.o,\
+	$(filter $(addprefix lib/src/,$(addsuffix /%,armino esp freertos oneos)),$(LIB_SRCS)))
+.PHONY: lib-layers
+lib-layers: $(LIB_CORE_OBJS) $(LIB_FAMILY_OBJS)
+	@sh lib/check-layers.sh $(LIB_CORE_OBJS)
+	@sh lib/check-layers.sh -s $(LIB_FAMILY_OBJS)
+CHECK_GOALS += lib-layers
 
 # ---- install ------------------------------------------------------------
 

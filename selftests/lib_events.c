@@ -203,7 +203,7 @@ TEST_F(lib, os_malloc_one_event)
 	struct tally t;
 
 	if (!regions_with(self, caps))
-		caps = MEMHEAP_CAP_DEFAULT;	/* as lib/src/armino/rtos.c decides */
+		caps = MEMHEAP_CAP_DEFAULT;	/* as lib/src/rtos/sys_heap.c decides */
 	snapshot(_metadata, self);
 	EXPECT_EQ(NULL, os_malloc(size));
 	ASSERT_EQ(0, drain(self, size, end, &t));

@@ -26,8 +26,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
-#include "armino/rtos.h"
-#include "oneos/oheap.h"
+#include "rtos/rtos.h"
 
 #define PRELOAD_API __attribute__((visibility("default")))
 #define PRELOAD_CAPS MEMHEAP_CAP_DEFAULT

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rtos.h"
+#include "rtos/rtos.h"
 
 #define MHL_EXPORT __attribute__((visibility("default")))
 

@@ -5,114 +5,20 @@
  *
  * Routing: regions in priority order, the first whose caps include the
  * request's.  Ownership: the range table (registry.c), scanned without
- * locks.  Small blocks of engine regions go through the thread caches
- * (tcache.c); everything else takes the region's engine lock, and every
- * engine change of a cached region is accounted there (exact peaks).
+ * locks.  Small blocks of engine regions come from the thread caches
+ * (tcache.c) inline; everything else goes through the owning region's
+ * operations (engine_region.c, kernel.c) or, for a standalone heap's
+ * block, the heap itself.  The memheap extensions (device address, sync,
+ * export) go to the owning region's operations too.
  */
 #include <string.h>
 
 #include "core/internal.h"
 
-/*
- * Engine calls on region @r: under its lock and, for a cached region, inside
- * this thread's cache (tcache.c) so the bytes users hold are counted with
- * the engine's change, never apart from it.
- */
-static struct mhl_tcache *mhl_engine_enter(struct mhl_region *r)
-{
-	struct mhl_tcache *tc = r->cmap ? mhl_tcache_enter() : NULL;
-
-	pthread_mutex_lock(&r->lock);
-	return tc;
-}
-
-static void mhl_engine_leave(struct mhl_region *r, struct mhl_tcache *tc, size_t before)
-{
-	int64_t delta = (int64_t)(r->heap.allocated_bytes - before);
-
-	pthread_mutex_unlock(&r->lock);
-	if (r->cmap)
-		mhl_tcache_leave(r, tc, delta);
-}
-
-static void *mhl_engine_try(struct mhl_region *r, size_t size, size_t align)
-{
-	struct mhl_tcache *tc = mhl_engine_enter(r);
-	size_t before = r->heap.allocated_bytes;
-	void *p = align <= MH_MIN_ALIGN ? mh_alloc(&r->heap, size)
-					: mh_aligned_alloc(&r->heap, align, size);
-
-	if (p && r->cmap && align <= MH_MIN_ALIGN)
-		mhl_cmap_set(r, p, r->heap.allocated_bytes - before);
-	mhl_engine_leave(r, tc, before);
-	return p;
-}
-
-/* Engine region, the thread's cache already tried (mhl_region_try). */
-static void *mhl_engine_alloc(struct mhl_region *r, size_t size, size_t align)
-{
-	void *p;
-
-	if (r->cmap && (align > MH_MIN_ALIGN || size + r->hdr > MHL_TC_MAX_CHARGE)) {
-		/*
-		 * A large or aligned block is placed as the engine alone would
-		 * place it for this thread: its cached blocks go back first.
-		 */
-		mhl_tcache_flush_own(r);
-	}
-	p = mhl_engine_try(r, size, align);
-	if (!p && r->cmap && mhl_tcache_flush(r)) {
-		/* refused while caches held free blocks: only the retry may count */
-		pthread_mutex_lock(&r->lock);
-		r->heap.failed_count--;
-		pthread_mutex_unlock(&r->lock);
-		p = mhl_engine_try(r, size, align);
-	}
-	return p;
-}
-
-/* Free in engine region @r: into this thread's cache, or the engine. */
-static int mhl_engine_free(struct mhl_region *r, void *ptr)
-{
-	struct mhl_tcache *tc;
-	size_t before;
-	int rc;
-
-	if (r->cmap) {
-		rc = mhl_tcache_free(r, ptr);
-		if (rc)
-			return rc < 0 ? rc : 0;
-		if (mhl_cmap_get(r, ptr))
-			mhl_cmap_clear(r, ptr);
-	}
-	mhl_pending_clear();
-	tc = mhl_engine_enter(r);
-	before = r->heap.allocated_bytes;
-	rc = mh_free(&r->heap, ptr);
-	mhl_engine_leave(r, tc, before);
-	return rc;
-}
-
-/* Resize in engine region @r; a resized block is no longer cached. */
-static void *mhl_engine_realloc(struct mhl_region *r, void *ptr, size_t size)
-{
-	struct mhl_tcache *tc;
-	size_t before;
-	void *p;
-
-	if (mhl_cmap_get(r, ptr))
-		mhl_cmap_clear(r, ptr);
-	tc = mhl_engine_enter(r);
-	before = r->heap.allocated_bytes;
-	p = mh_realloc(&r->heap, ptr, size);
-	mhl_engine_leave(r, tc, before);
-	return p;
-}
-
 static __attribute__((noinline)) void *mhl_region_slow(struct mhl_region *r, size_t size,
 							size_t align, unsigned int flags)
 {
-	void *p = r->k ? mhl_kernel_alloc(r, size, align, flags) : mhl_engine_alloc(r, size, align);
+	void *p = r->ops->alloc(r, size, align, flags);
 
 	if (p && (flags & MHL_ALLOC_ZERO))
 		memset(p, 0, size);
@@ -190,7 +96,7 @@ static void *mhl_route(size_t size, size_t align, uint32_t caps, unsigned int fl
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
 
-		if ((r->info.caps & caps) != caps)
+		if (!mhl_caps_match(r->info.caps, caps))
 			continue;
 		matched = true;
 		p = mhl_region_try(r, size, align, flags);
@@ -251,21 +157,24 @@ void *mhl_calloc(size_t count, size_t size, size_t align, uint32_t caps,
 	return mhl_route(count * size, align, caps, flags | MHL_ALLOC_ZERO, api, NULL, 0);
 }
 
+/* The region owning range @r, or NULL for a standalone heap's range. */
+static inline struct mhl_region *mhl_range_region(const struct mhl_range *r)
+{
+	return r->region >= 0 ? &mhl_regions[r->region] : NULL;
+}
+
 /* Free through the owner; reports misuse.  @r: the owning range. */
 static int mhl_free_owned(const struct mhl_range *r, void *ptr, const char *api,
 			  const char *file, int line)
 {
-	int rc;
+	struct mhl_region *reg = mhl_range_region(r);
+	int rc = reg && reg->cmap ? mhl_tcache_free(reg, ptr) : 0;
 
-	if (r->region >= 0 && mhl_regions[r->region].k) {
-		mhl_pending_clear();
-		rc = mhl_kernel_free(&mhl_regions[r->region], ptr, api);
-	} else if (r->region >= 0) {
-		rc = mhl_engine_free(&mhl_regions[r->region], ptr);
-	} else {
-		mhl_pending_clear();
-		rc = mh_free(r->heap, ptr);
-	}
+	/* 1: in the thread's cache (the path most frees take); else the owner */
+	if (rc > 0)
+		rc = 0;
+	else if (!rc)
+		rc = reg ? reg->ops->free(reg, ptr, api) : mhl_standalone_free(r->heap, ptr);
 	if (rc) {
 		mhl_report(rc, api, ptr, file, line);
 		return rc;
@@ -299,12 +208,9 @@ int mhl_free(void *ptr, const char *api)
 /* true (and counted as misuse) if @ptr is a freed block waiting in a cache. */
 static bool mhl_cached_misuse(const struct mhl_range *r, const void *ptr)
 {
-	struct mhl_region *reg;
+	struct mhl_region *reg = mhl_range_region(r);
 
-	if (r->region < 0)
-		return false;
-	reg = &mhl_regions[r->region];
-	if (!reg->cmap || !mhl_tcache_is_cached(reg, ptr))
+	if (!reg || !reg->cmap || !mhl_tcache_is_cached(reg, ptr))
 		return false;
 	atomic_fetch_add_explicit(&reg->tc_errors, 1, memory_order_relaxed);
 	return true;
@@ -312,18 +218,9 @@ static bool mhl_cached_misuse(const struct mhl_range *r, const void *ptr)
 
 static size_t mhl_usable_owned(const struct mhl_range *r, const void *ptr)
 {
-	struct mhl_region *reg;
-	size_t n;
+	struct mhl_region *reg = mhl_range_region(r);
 
-	if (r->region < 0)
-		return mh_usable_size(r->heap, ptr);
-	reg = &mhl_regions[r->region];
-	if (reg->k)
-		return mhl_kernel_usable(reg, ptr);
-	pthread_mutex_lock(&reg->lock);
-	n = mh_usable_size(&reg->heap, ptr);
-	pthread_mutex_unlock(&reg->lock);
-	return n;
+	return reg ? reg->ops->usable(reg, ptr) : mhl_standalone_usable(r->heap, ptr);
 }
 
 size_t mhl_usable_size(const void *ptr)
@@ -387,16 +284,16 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 		mhl_report(mhl_pending_code(MHL_EFOREIGN), api, ptr, NULL, 0);
 		return NULL;
 	}
-	if (r->region < 0) {
+	struct mhl_region *reg = mhl_range_region(r);
+
+	if (!reg) {
 		/* standalone heap: the block stays in its heap */
-		p = mh_realloc(r->heap, ptr, size);
+		p = mhl_standalone_realloc(r->heap, ptr, size);
 	} else {
-		struct mhl_region *reg = &mhl_regions[r->region];
 		uint32_t want = caps ? caps : reg->info.caps;
 
-		if ((reg->info.caps & want) == want) {
-			p = reg->k ? mhl_kernel_realloc(reg, ptr, size)
-				   : mhl_engine_realloc(reg, ptr, size);
+		if (mhl_caps_match(reg->info.caps, want)) {
+			p = reg->ops->realloc(reg, ptr, size);
 			if (p && p != ptr) {
 				if (atomic_load_explicit(&mhl_track_live, memory_order_relaxed))
 					mhl_track_remove(ptr);
@@ -418,4 +315,53 @@ void *mhl_realloc(void *ptr, size_t size, uint32_t caps, unsigned int flags,
 	if (!p && !(flags & MHL_ALLOC_NO_HOOK))
 		mhl_run_failed_listeners(size, caps, api);
 	return p;
+}
+
+/* The region owning @ptr (MHL_EFOREIGN: nobody; MHL_ENOTSUP: a standalone heap). */
+static struct mhl_region *mhl_ptr_region(const void *ptr, int *rc)
+{
+	const struct mhl_range *rg;
+	struct mhl_region *r;
+
+	mhl_init();
+	rg = ptr ? mhl_range_find((uintptr_t)ptr) : NULL;
+	r = rg ? mhl_range_region(rg) : NULL;
+	if (!r)
+		*rc = rg ? MHL_ENOTSUP : MHL_EFOREIGN;
+	return r;
+}
+
+int mhl_dev_addr(const void *ptr, uint64_t *out)
+{
+	int rc = 0;
+	struct mhl_region *r = mhl_ptr_region(ptr, &rc);
+
+	if (!out)
+		return MHL_EINVAL;
+	if (!r)
+		return rc;
+	if (!r->ops->dev_addr || !(r->info.caps & MEMHEAP_CAP_DMA))
+		return MHL_ENOTSUP;
+	return r->ops->dev_addr(r, ptr, out);
+}
+
+/* Memory that is not a kernel buffer is ordinary coherent RAM: nothing to do. */
+int mhl_sync(const void *ptr, size_t len, bool for_device)
+{
+	int rc = 0;
+	struct mhl_region *r = mhl_ptr_region(ptr, &rc);
+
+	if (!r)
+		return rc == MHL_ENOTSUP ? MHL_OK : rc;
+	return r->ops->sync ? r->ops->sync(r, ptr, len, for_device) : MHL_OK;
+}
+
+int mhl_export_dmabuf(const void *ptr, int flags)
+{
+	int rc = 0;
+	struct mhl_region *r = mhl_ptr_region(ptr, &rc);
+
+	if (!r)
+		return rc;
+	return r->ops->export_dmabuf ? r->ops->export_dmabuf(r, ptr, flags) : MHL_ENOTSUP;
 }

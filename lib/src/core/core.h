@@ -39,8 +39,9 @@
  * runs (walks visit a copy of each region's blocks).
  *
  * Capabilities: a region matches a request for caps C when
- * (region.caps & C) == C.  C == 0 matches every region (ESP-IDF semantics);
- * families wanting "the default heap" pass MEMHEAP_CAP_DEFAULT.
+ * (region.caps & C) == C (mhl_caps_match).  C == 0 matches every region
+ * (ESP-IDF semantics); families wanting "the default heap" pass
+ * MEMHEAP_CAP_DEFAULT.
  *
  * Errors: functions returning int return 0 (MHL_OK) or a negative MHL_E*
  * code.  Misuse (foreign pointer, double free, damaged block) is reported
@@ -85,6 +86,12 @@ enum mhl_error {
 	MHL_EIO = -22,			/* the kernel refused (errno in mhl_last_errno) */
 	MHL_EPERM = -23,		/* not permitted (e.g. device address without CAP_SYS_ADMIN) */
 };
+
+/* A region (or heap) with capabilities @have serves a request for @want. */
+static inline bool mhl_caps_match(uint32_t have, uint32_t want)
+{
+	return (have & want) == want;
+}
 
 /* Short static text for any MHL_E* code. */
 const char *mhl_strerror(int err);

@@ -29,7 +29,7 @@ int mhl_embedded_start(const struct mhl_layout *layout, char *err, size_t errlen
 		const struct mhl_layout_entry *e = &layout->e[i];
 
 		rc = mhl_region_new(e->name, e->caps, e->algo, MHL_ORIGIN_BACKEND,
-				    mem[i], e->size, NULL);
+				    mem[i], e->size, &mhl_engine_region_ops, NULL);
 		if (rc < 0) {
 			/* cannot happen for a parsed layout; say so if it does, and
 			 * give back the mappings no region took

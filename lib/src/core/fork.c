@@ -12,22 +12,27 @@
 
 #include "core/internal.h"
 
-/* The locks of kernel regions (@kernel) or of engine regions. */
-static void mhl_regions_lock(bool kernel, bool lock)
+/*
+ * The locks of the layers above this file: defined here, with the order
+ * every lock is taken in, so those layers use fork.c and never the other
+ * way round.  init.c takes mhl_init_lock, which also makes every static
+ * link that initialises the library pull this file (and its constructor) in.
+ */
+/* Held for the whole initialisation, and around fork (a child never starts mid-init). */
+pthread_mutex_t mhl_init_lock = PTHREAD_MUTEX_INITIALIZER;
+/* statistics floors and the local-minimum monitor (stats.c) */
+pthread_mutex_t mhl_monitor_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The locks of engine heaps (@engine: taken inside the caches) or of the other regions. */
+static void mhl_regions_lock(bool engine, bool lock)
 {
 	unsigned int n = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct mhl_region *r = &mhl_regions[i];
 
-		if (!r->k != !kernel)
-			continue;
-		if (r->k)
-			mhl_kernel_lock(r, lock);
-		else if (lock)
-			pthread_mutex_lock(&r->lock);
-		else
-			pthread_mutex_unlock(&r->lock);
+		if (r->ops->engine_heap == engine)
+			r->ops->lock(r, lock);
 	}
 }
 
@@ -57,9 +62,9 @@ static void mhl_fork_prepare(void)
 	pthread_mutex_lock(&mhl_registry_lock);
 	pthread_mutex_lock(&mhl_hook_lock);
 	pthread_mutex_lock(&mhl_track_lock);
-	mhl_regions_lock(true, true);
-	mhl_tcache_fork_lock(true);
 	mhl_regions_lock(false, true);
+	mhl_tcache_fork_lock(true);
+	mhl_regions_lock(true, true);
 	pthread_mutex_lock(&mhl_kbuf_lock);
 	/* without a pipe the parent does not wait (and the copy may tear) */
 	if (mhl_kernel_in_use() && pipe2(mhl_fork_pipe, O_CLOEXEC) != 0)
@@ -69,9 +74,9 @@ static void mhl_fork_prepare(void)
 static void mhl_fork_done(void)
 {
 	pthread_mutex_unlock(&mhl_kbuf_lock);
-	mhl_regions_lock(false, false);
-	mhl_tcache_fork_lock(false);
 	mhl_regions_lock(true, false);
+	mhl_tcache_fork_lock(false);
+	mhl_regions_lock(false, false);
 	pthread_mutex_unlock(&mhl_track_lock);
 	pthread_mutex_unlock(&mhl_hook_lock);
 	pthread_mutex_unlock(&mhl_registry_lock);
@@ -117,9 +122,6 @@ static void mhl_fork_child(void)
 	mhl_tcache_fork_child();
 	errno = saved;
 }
-
-/* Referenced from init.c so static links pull this file (and its constructor) in. */
-const int mhl_fork_safe = 1;
 
 /* At load, not in mhl_init: pthread_atfork may call malloc. */
 __attribute__((constructor)) static void mhl_fork_register(void)

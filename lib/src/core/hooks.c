@@ -33,17 +33,6 @@ static struct {
 } mhl_listeners[MHL_MAX_LISTENERS];
 static atomic_uint mhl_nlisteners;
 
-const char *mhl_strerror(int err)
-{
-	switch (err) {
-	case MHL_ESTATE: return "wrong state";
-	case MHL_ENOTSUP: return "not supported here";
-	case MHL_EIO: return "kernel call failed";
-	case MHL_EPERM: return "not permitted";
-	default: return mh_strerror(err);
-	}
-}
-
 static void mhl_default_error(const struct mhl_error_report *rep, void *ctx)
 {
 	char line[384];
@@ -68,10 +57,8 @@ static void mhl_default_error(const struct mhl_error_report *rep, void *ctx)
 	(void)w;
 }
 
-void mhl_set_error_handler(mhl_error_fn fn, void *ctx, mhl_error_fn *old,
-			   void **old_ctx)
+void mhl_hook_set_handler(mhl_error_fn fn, void *ctx, mhl_error_fn *old, void **old_ctx)
 {
-	mhl_init();
 	pthread_mutex_lock(&mhl_hook_lock);
 	if (old)
 		*old = mhl_error_handler == mhl_default_error ? NULL : mhl_error_handler;
@@ -91,7 +78,7 @@ void mhl_engine_error(struct mh_heap *heap, const struct mh_error_info *info, vo
 		int n = snprintf(line, sizeof(line),
 				 "memheap: check: %s at %p in region %s: %s\n",
 				 mh_strerror(info->code), info->where,
-				 heap && heap->name ? heap->name : "?",
+				 heap && mh_heap_name(heap) ? mh_heap_name(heap) : "?",
 				 info->detail ? info->detail : "");
 
 		if (n > 0) {
@@ -106,6 +93,14 @@ void mhl_engine_error(struct mh_heap *heap, const struct mh_error_info *info, vo
 		mhl_pending.info = *info;
 		/* the strings are static in the engine; pointers are the caller's */
 	}
+}
+
+void mhl_engine_config(struct mh_heap_config *cfg, const char *name)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->name = name;
+	cfg->poison = mhl_poison_level;
+	cfg->on_error = mhl_engine_error;
 }
 
 void mhl_check_print_mode(bool on)
@@ -145,11 +140,10 @@ void mhl_report(int code, const char *api, const void *ptr, const char *file, in
 	fn(&rep, ctx);
 }
 
-int mhl_alloc_failed_listen(mhl_alloc_failed_fn fn, void *ctx)
+int mhl_hook_listen(mhl_alloc_failed_fn fn, void *ctx)
 {
 	int rc = 0;
 
-	mhl_init();
 	if (!fn)
 		return MHL_EINVAL;
 	pthread_mutex_lock(&mhl_hook_lock);
@@ -176,11 +170,10 @@ int mhl_alloc_failed_listen(mhl_alloc_failed_fn fn, void *ctx)
 	return rc;
 }
 
-int mhl_alloc_failed_unlisten(mhl_alloc_failed_fn fn, void *ctx)
+int mhl_hook_unlisten(mhl_alloc_failed_fn fn, void *ctx)
 {
 	int rc = MHL_EINVAL;
 
-	mhl_init();
 	pthread_mutex_lock(&mhl_hook_lock);
 	unsigned int n = atomic_load_explicit(&mhl_nlisteners, memory_order_relaxed);
 
@@ -217,18 +210,4 @@ void mhl_run_failed_listeners(size_t size, uint32_t caps, const char *api)
 	for (unsigned int i = 0; i < n; i++)
 		if (copy[i].fn)
 			copy[i].fn(size, caps, api, copy[i].ctx);
-}
-
-void mhl_alloc_failed(size_t size, uint32_t caps, const char *api)
-{
-	mhl_init();
-	mhl_run_failed_listeners(size, caps, api);
-}
-
-const char *mhl_errno_text(int e)
-{
-	/* untranslated: strerror may call malloc (gettext) once a locale is set */
-	const char *t = strerrordesc_np(e);
-
-	return t ? t : "unknown error";
 }

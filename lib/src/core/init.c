@@ -22,39 +22,22 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/internal.h"
 
 #define MHL_CONFIG_MAX	(64 * 1024)
 
-/* Held for the whole initialisation, and around fork (a child never starts mid-init). */
-pthread_mutex_t mhl_init_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct timespec mhl_t0;
-static enum mh_poison mhl_poison_level;
 static enum mhl_backend mhl_backend_kind;
 static char mhl_backend_reason[128];
 static char mhl_layout_source[160];
 static char mhl_config_error[320];
 static bool mhl_config_ok;
-static _Thread_local int mhl_errno_last;
 
 /* The default embedded layout (see lib/README.md). */
 static const char mhl_default_layout[] =
 	"sram:512K:dma:internal:8bit:32bit:default:firstfit,"
 	"psram:8M:spiram:8bit:32bit:default:firstfit";
-
-void mhl_say(const char *msg)
-{
-	size_t n = strlen(msg);
-	ssize_t w;
-
-	w = write(STDERR_FILENO, "memheap: ", 9);
-	w = write(STDERR_FILENO, msg, n);
-	w = write(STDERR_FILENO, "\n", 1);
-	(void)w;
-}
 
 static void mhl_fail(const char *msg)
 {
@@ -143,7 +126,7 @@ static void mhl_do_init(void)
 	char err[sizeof(mhl_config_error)];
 	int fd;
 
-	clock_gettime(CLOCK_MONOTONIC, &mhl_t0);
+	mhl_tick_start();
 	mhl_tcache_setup();
 	mhl_config_ok = true;
 	if (poison) {
@@ -202,9 +185,6 @@ static void mhl_do_init(void)
 		mhl_fail(err);
 }
 
-/* A data reference, so a static link pulls fork.c (and its constructor) in. */
-const int *const mhl_fork_ref = &mhl_fork_safe;
-
 atomic_bool mhl_ready;
 
 void mhl_init_once(void)
@@ -219,27 +199,14 @@ void mhl_init_once(void)
 
 uint32_t mhl_tick(void)
 {
-	struct timespec now;
-
 	mhl_init();
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	int64_t ms = (int64_t)(now.tv_sec - mhl_t0.tv_sec) * 1000 +
-		     (now.tv_nsec - mhl_t0.tv_nsec) / 1000000;
-	return (uint32_t)ms;
+	return mhl_tick_now();
 }
 
 enum mh_poison mhl_poison(void)
 {
 	mhl_init();
 	return mhl_poison_level;
-}
-
-void mhl_engine_config(struct mh_heap_config *cfg, const char *name)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->name = name;
-	cfg->poison = mhl_poison_level;
-	cfg->on_error = mhl_engine_error;
 }
 
 static const char *const mhl_poison_names[] = { "none", "light", "comprehensive" };
@@ -258,41 +225,4 @@ void mhl_config(struct mhl_config_info *out)
 	out->config_error = mhl_config_ok ? NULL : mhl_config_error;
 	out->tracking = atomic_load(&mhl_track_on);
 	out->nregions = atomic_load_explicit(&mhl_nregions, memory_order_acquire);
-}
-
-void mhl_print_config(FILE *out)
-{
-	struct mhl_config_info ci;
-	char caps[96];
-
-	mhl_config(&ci);
-	fprintf(out, "memheap: backend %s (%s), layout %s, poisoning %s, tracking %s\n",
-		ci.backend_name, ci.backend_reason, ci.layout_source, ci.poison_name,
-		ci.tracking ? "on" : "off");
-	if (!ci.config_ok)
-		fprintf(out, "memheap: configuration error: %s\n", ci.config_error);
-	fprintf(out, "%-3s %-16s %-9s %-36s %-12s %12s %12s %12s %12s\n", "#", "region",
-		"algo", "caps", "origin", "size", "free", "largest", "min_free");
-	for (unsigned int i = 0; i < ci.nregions; i++) {
-		struct mhl_region_info ri;
-		struct mhl_stats st;
-
-		if (mhl_region_get(i, &ri, &st))
-			continue;
-		fprintf(out, "%-3u %-16s %-9s %-36s %-12s %12zu %12zu %12zu %12zu\n", i, ri.name,
-			ri.algo == MH_ALGO_BUDDY ? "buddy" : "firstfit",
-			mhl_caps_str(ri.caps, caps, sizeof(caps)),
-			ri.origin == MHL_ORIGIN_ADDED ? "added" : ci.backend_name,
-			st.total, st.free, st.largest_free, st.min_free);
-	}
-}
-
-void mhl_set_errno(int e)
-{
-	mhl_errno_last = e;
-}
-
-int mhl_last_errno(void)
-{
-	return mhl_errno_last;
 }

@@ -2,6 +2,21 @@
 /*
  * internal.h - what the core's own files share (not for the API families:
  * they use core.h only).
+ *
+ * The core is layered; a file calls only files of its own layer's lower
+ * neighbours, never one above it (lib/check-layers.sh, run by make check,
+ * fails on any cycle between the core's objects):
+ *
+ *   entry points   alloc.c stats.c entry.c init.c (mhl_init: lazy start)
+ *   lock order     fork.c
+ *   backends       embedded.c kernel.c
+ *   region types   tcache.c (engine regions' thread caches)
+ *   registry       registry.c (regions, address ranges)
+ *   reports        hooks.c (errors, listeners) track.c (call sites)
+ *   leaves         sys.c (pages, messages, errno, ticks) config.c (grammar)
+ *
+ * Only the entry points call mhl_init(); the functions below them assume
+ * the library is initialised.
  */
 #ifndef MHL_INTERNAL_H
 #define MHL_INTERNAL_H
@@ -43,11 +58,60 @@ int mhl_layout_parse(const char *text, bool per_line, const char *origin,
 int mhl_poison_parse(const char *s);
 
 struct mhl_kregion;
+struct mhl_region;
+
+/*
+ * What a region is to the core: its type's operations.  Implemented by
+ * engine heaps (engine_region.c: the embedded backend's regions and added
+ * ones) and kernel regions (kernel.c); alloc.c and stats.c dispatch through
+ * them and never ask which type a region is.  NULL: not supported (device
+ * address, sync, export: engine heaps are ordinary memory).
+ */
+struct mhl_region_ops {
+	const char *kind;
+	/*
+	 * The region is one engine heap (r->heap, r->lock) behind the thread
+	 * caches: its statistics are read with the caches held, its lock is
+	 * taken after theirs (fork.c), its range names r->heap as owner.
+	 */
+	bool engine_heap;
+	/* Under the registry lock, r->info set: set the region up / undo it. */
+	int (*init)(struct mhl_region *r, void *base, size_t size);
+	void (*fini)(struct mhl_region *r, size_t size);
+	/* The thread cache already tried; MHL_ALLOC_ZERO is the caller's. */
+	void *(*alloc)(struct mhl_region *r, size_t size, size_t align, unsigned int flags);
+	int (*free)(struct mhl_region *r, void *ptr, const char *api);
+	/* In place (or within the region); NULL: the core moves the block. */
+	void *(*realloc)(struct mhl_region *r, void *ptr, size_t size);
+	size_t (*usable)(struct mhl_region *r, const void *ptr);
+	/* The region's own figures into a zeroed @st (the floors are the core's). */
+	void (*stats)(struct mhl_region *r, struct mhl_stats *st);
+	int (*check)(struct mhl_region *r, bool print);
+	/* @fn runs on a copy of the blocks, no core lock held. */
+	int (*walk)(struct mhl_region *r, mh_walk_fn fn, void *ctx);
+	/* Restart minimum free and peak at the current values. */
+	void (*reset_min)(struct mhl_region *r);
+	/* fork(): the region's locks (fork.c, in the core's lock order). */
+	void (*lock)(struct mhl_region *r, bool lock);
+	int (*dev_addr)(struct mhl_region *r, const void *ptr, uint64_t *out);
+	int (*sync)(struct mhl_region *r, const void *ptr, size_t len, bool for_device);
+	int (*export_dmabuf)(struct mhl_region *r, const void *ptr, int flags);
+};
+
+extern const struct mhl_region_ops mhl_engine_region_ops;	/* engine_region.c */
+extern const struct mhl_region_ops mhl_kernel_region_ops;	/* kernel.c */
+
+/* Standalone heaps' blocks (engine_region.c): the family's heap, its locking. */
+int mhl_standalone_free(struct mh_heap *heap, void *ptr);
+void *mhl_standalone_realloc(struct mh_heap *heap, void *ptr, size_t size);
+size_t mhl_standalone_usable(struct mh_heap *heap, const void *ptr);
+int mhl_standalone_check(struct mh_heap *heap, bool print);
 
 struct mhl_region {
 	/* read by every allocation and free: kept off the lines engine calls write */
 	struct mhl_region_info info;
-	struct mhl_kregion *k;		/* kernel backend data, NULL otherwise */
+	const struct mhl_region_ops *ops;
+	struct mhl_kregion *k;		/* kernel region data (kernel.c), NULL otherwise */
 	/*
 	 * Thread caches (tcache.c).  @cmap: per 8 bytes of the region, charge / 8
 	 * of a cacheable block whose user pointer is there, else 0; NULL: the
@@ -85,7 +149,7 @@ struct mhl_range {
 	const struct mhl_retire_ops *retire;	/* standalone: may give memory up */
 };
 
-/* Lazy initialisation (once, under mhl_init_lock); every entry point calls it. */
+/* Lazy initialisation (init.c, once, under mhl_init_lock); every entry point calls it. */
 extern atomic_bool mhl_ready;
 void mhl_init_once(void);
 static inline void mhl_init(void)
@@ -95,9 +159,24 @@ static inline void mhl_init(void)
 		mhl_init_once();
 }
 
+/* ---- leaves (sys.c) ---- */
+
 /* Core memory that never goes through malloc: page-granular mmap, zeroed. */
 void *mhl_sys_alloc(size_t size);
 void mhl_sys_free(void *p, size_t size);
+/* One line "memheap: MSG" on stderr, no stdio (safe inside malloc). */
+void mhl_say(const char *msg);
+/* Text of an errno value that never allocates (safe inside malloc). */
+const char *mhl_errno_text(int e);
+/* errno of the thread's last failed kernel call (mhl_last_errno reads it). */
+void mhl_set_errno(int e);
+/* The tick's origin (set by initialisation) and the tick now, without mhl_init. */
+void mhl_tick_start(void);
+uint32_t mhl_tick_now(void);
+/* Poisoning level for new heaps, set once by initialisation. */
+extern enum mh_poison mhl_poison_level;
+
+/* ---- registry (registry.c) ---- */
 
 /*
  * Register a range under the registry lock after checking overlap with
@@ -106,21 +185,18 @@ void mhl_sys_free(void *p, size_t size);
 int mhl_range_add(uintptr_t start, uintptr_t end, int region,
 		  struct mh_heap *heap, void *tag);
 
-/*
- * Create and publish a region, last in priority order.  Engine regions
- * (@k NULL) manage [base, base + size); kernel regions own the virtual
- * window [base, base + size) their buffers are mapped into.  Checks name,
- * caps and overlap; returns the index or MHL_E*.
- */
-/* One line "memheap: MSG" on stderr, no stdio (safe inside malloc). */
-void mhl_say(const char *msg);
-
 /* Add [base, base + size) to @heap as arenas of at most MHL_SLICE bytes. */
 int mhl_heap_add_sliced(struct mh_heap *heap, void *base, size_t size,
 			const struct mh_region_config *rc_cfg);
+/*
+ * Create and publish a region of type @ops, last in priority order: engine
+ * heaps manage [base, base + size); kernel regions (@k their data) own the
+ * virtual window [base, base + size) their buffers are mapped into.  Checks
+ * name, caps and overlap; returns the index or MHL_E*.
+ */
 int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 		   enum mhl_region_origin origin, void *base, size_t size,
-		   struct mhl_kregion *k);
+		   const struct mhl_region_ops *ops, struct mhl_kregion *k);
 
 /* mh_check of every live standalone heap; first error or 0. */
 int mhl_standalone_check_all(bool print);
@@ -128,8 +204,13 @@ int mhl_standalone_check_all(bool print);
 /* Lookup without locks; NULL if no live range contains @addr. */
 const struct mhl_range *mhl_range_find(uintptr_t addr);
 
-/* Engine heap config for core regions and the error callback. */
-void mhl_engine_config(struct mh_heap_config *cfg, const char *name);
+/* What mhl_standalone_register*, mhl_range_reclaim, mhl_standalone_unregister
+ * and mhl_range_overlaps (entry.c) do once the library is initialised. */
+int mhl_reg_standalone_add(void *start, size_t size, struct mh_heap *heap, void *tag,
+			   const struct mhl_retire_ops *ops);
+int mhl_reg_reclaim(const void *start, size_t size, const char *api);
+int mhl_reg_unregister(struct mh_heap *heap);
+bool mhl_reg_overlaps(const void *start, size_t size);
 
 /* ---- error reporting (hooks.c) ---- */
 
@@ -143,11 +224,19 @@ void mhl_report(int code, const char *api, const void *ptr, const char *file, in
 /* During checks the engine callback prints instead of stashing. */
 void mhl_check_print_mode(bool on);
 void mhl_run_failed_listeners(size_t size, uint32_t caps, const char *api);
+/* Engine heap config for core regions: poisoning level, the error callback. */
+void mhl_engine_config(struct mh_heap_config *cfg, const char *name);
+/* The error handler and the listeners, behind entry.c's public calls. */
+void mhl_hook_set_handler(mhl_error_fn fn, void *ctx, mhl_error_fn *old, void **old_ctx);
+int mhl_hook_listen(mhl_alloc_failed_fn fn, void *ctx);
+int mhl_hook_unlisten(mhl_alloc_failed_fn fn, void *ctx);
 
 /* ---- tracking (track.c) ---- */
 extern atomic_bool mhl_track_on;
 extern atomic_size_t mhl_track_live;
 void mhl_track_site(const void *ptr, const char **file, int *line);
+/* mhl_track_foreach without initialising. */
+size_t mhl_track_visit(mhl_track_fn fn, void *ctx);
 
 /* ---- thread caches (tcache.c) ---- */
 
@@ -200,18 +289,7 @@ int mhl_embedded_start(const struct mhl_layout *layout, char *err, size_t errlen
 /* Kernel backend (kernel.c). */
 int mhl_kernel_open(char *err, size_t errlen);	/* fd or MHL_E* */
 int mhl_kernel_start(int fd, char *err, size_t errlen);
-void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align, unsigned int flags);
 void *mhl_kernel_last(size_t size, size_t align, uint32_t caps, int *region);
-int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api);
-void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size);
-size_t mhl_kernel_usable(struct mhl_region *r, const void *ptr);
-void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st);
-int mhl_kernel_check(struct mhl_region *r);
-int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx);
-void mhl_kernel_reset_min(struct mhl_region *r);
-int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out);
-int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_device);
-int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags);
 /*
  * In a forked child, after the fork locks are released: private copies of
  * the inherited kernel buffers, and the child's own /dev/memheap file.
@@ -219,8 +297,6 @@ int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags);
 void mhl_kernel_fork_child(void);
 /* The process maps kernel buffers (the kernel backend is in use). */
 bool mhl_kernel_in_use(void);
-
-void mhl_set_errno(int e);
 
 /*
  * The core's locks, taken in this order by fork() (fork.c) so a child
@@ -233,11 +309,5 @@ void mhl_set_errno(int e);
  */
 extern pthread_mutex_t mhl_init_lock, mhl_monitor_lock, mhl_registry_lock, mhl_hook_lock,
 	mhl_track_lock, mhl_kbuf_lock, mhl_tc_lock;
-void mhl_kernel_lock(struct mhl_region *r, bool lock);
-extern const int mhl_fork_safe;
-extern const int *const mhl_fork_ref;
-
-/* Text of an errno value that never allocates (safe inside malloc). */
-const char *mhl_errno_text(int e);
 
 #endif /* MHL_INTERNAL_H */

@@ -353,21 +353,21 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 		size_t before;
 
 		if (x) {
-			before = x->heap.allocated_bytes;
+			before = mh_heap_allocated(&x->heap);
 			p = mhl_arena_alloc(x, size, align);
 			if (p) {
 				b = x;
-				mhl_kused(k, (ptrdiff_t)(x->heap.allocated_bytes - before));
+				mhl_kused(k, (ptrdiff_t)(mh_heap_allocated(&x->heap) - before));
 			}
 		}
 		for (x = k->bufs; !p && x; x = x->next) {
 			if (!x->arena || x == k->hot)
 				continue;
-			before = x->heap.allocated_bytes;
+			before = mh_heap_allocated(&x->heap);
 			p = mhl_arena_alloc(x, size, align);
 			if (p) {
 				b = x;
-				mhl_kused(k, (ptrdiff_t)(x->heap.allocated_bytes - before));
+				mhl_kused(k, (ptrdiff_t)(mh_heap_allocated(&x->heap) - before));
 			}
 		}
 		if (!p) {
@@ -375,7 +375,7 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 			if (b) {
 				p = mhl_arena_alloc(b, size, align);
 				if (p)
-					mhl_kused(k, (ptrdiff_t)b->heap.allocated_bytes);
+					mhl_kused(k, (ptrdiff_t)mh_heap_allocated(&b->heap));
 				else if (!k->spare)
 					k->spare = b;	/* empty: the spare, or back it goes */
 				else
@@ -399,7 +399,7 @@ static void *mhl_kernel_try(struct mhl_region *r, size_t size, size_t align,
 	return p;
 }
 
-void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
+static void *mhl_kernel_alloc(struct mhl_region *r, size_t size, size_t align,
 		       unsigned int flags)
 {
 	struct mhl_kregion *k = r->k;
@@ -441,7 +441,7 @@ void *mhl_kernel_last(size_t size, size_t align, uint32_t caps, int *region)
 	    !atomic_load_explicit(&mhl_ktry, memory_order_relaxed))
 		return NULL;
 	for (i = 0; i < n && !any; i++)
-		any = mhl_regions[i].k && (mhl_regions[i].info.caps & caps) == caps;
+		any = mhl_regions[i].k && mhl_caps_match(mhl_regions[i].info.caps, caps);
 	if (!any)
 		return NULL;
 	a.align = align > mhl_kpage ? align : 0;
@@ -474,23 +474,24 @@ void *mhl_kernel_last(size_t size, size_t align, uint32_t caps, int *region)
 	return (void *)b->base;
 }
 
-int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
+static int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
 	int rc = 0;
 
 	(void)api;
+	mhl_pending_clear();
 	pthread_mutex_lock(&k->lock);
 	b = mhl_kbuf_of(k, ptr);
 	if (!b) {
 		rc = MHL_EFOREIGN;
 	} else if (b->arena) {
-		size_t before = b->heap.allocated_bytes;
+		size_t before = mh_heap_allocated(&b->heap);
 
 		rc = mh_free(&b->heap, ptr);
-		mhl_kused(k, -(ptrdiff_t)(before - b->heap.allocated_bytes));
-		if (!rc && !b->heap.allocated_bytes && !b->detached) {
+		mhl_kused(k, -(ptrdiff_t)(before - mh_heap_allocated(&b->heap)));
+		if (!rc && !mh_heap_allocated(&b->heap) && !b->detached) {
 			/*
 			 * empty: keep one spare, give the rest back.  An empty
 			 * detached arena stays: unmapping it would give nothing
@@ -521,7 +522,7 @@ int mhl_kernel_free(struct mhl_region *r, void *ptr, const char *api)
 	return rc;
 }
 
-void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size)
+static void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
@@ -530,17 +531,17 @@ void *mhl_kernel_realloc(struct mhl_region *r, void *ptr, size_t size)
 	pthread_mutex_lock(&k->lock);
 	b = mhl_kbuf_of(k, ptr);
 	if (b && b->arena && mhl_is_small(k, size, 0, 0)) {
-		size_t before = b->heap.allocated_bytes;
+		size_t before = mh_heap_allocated(&b->heap);
 
 		p = mh_realloc(&b->heap, ptr, size);
-		mhl_kused(k, (ptrdiff_t)(b->heap.allocated_bytes - before));
+		mhl_kused(k, (ptrdiff_t)(mh_heap_allocated(&b->heap) - before));
 	} else if (b && !b->arena && (uintptr_t)ptr == b->base && size <= b->size)
 		p = ptr;
 	pthread_mutex_unlock(&k->lock);
 	return p;	/* NULL: the core moves the block */
 }
 
-size_t mhl_kernel_usable(struct mhl_region *r, const void *ptr)
+static size_t mhl_kernel_usable(struct mhl_region *r, const void *ptr)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
@@ -565,7 +566,7 @@ static bool mhl_ksmallest_cb(const struct mh_block_info *bi, void *ctx)
 	return true;
 }
 
-void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
+static void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
 {
 	struct mhl_kregion *k = r->k;
 	struct memheap_region_info q = { .index = k->index };
@@ -637,11 +638,13 @@ void mhl_kernel_stats(struct mhl_region *r, struct mhl_stats *st)
 	}
 }
 
-int mhl_kernel_check(struct mhl_region *r)
+static int mhl_kernel_check(struct mhl_region *r, bool print)
 {
 	struct mhl_kregion *k = r->k;
 	struct memheap_check c = { .region = k->index };
 	int first = 0;
+
+	(void)print;	/* the module reports what it found in the kernel log */
 
 	pthread_mutex_lock(&k->lock);
 	for (struct mhl_kbuf *b = k->bufs; b; b = b->next) {
@@ -701,7 +704,7 @@ static size_t mhl_kwalk_blocks(struct mhl_kregion *k)
  * just the current arena.  Without memory for the copy nothing is visited
  * (MHL_ENOMEM): running @fn under the lock would bring the deadlock back.
  */
-int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
+static int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kwalk_copy c = { 0 };
@@ -738,7 +741,7 @@ int mhl_kernel_walk(struct mhl_region *r, mh_walk_fn fn, void *ctx)
 	return rc;
 }
 
-void mhl_kernel_reset_min(struct mhl_region *r)
+static void mhl_kernel_reset_min(struct mhl_region *r)
 {
 	struct mhl_kregion *k = r->k;
 
@@ -747,7 +750,7 @@ void mhl_kernel_reset_min(struct mhl_region *r)
 	pthread_mutex_unlock(&k->lock);
 }
 
-int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out)
+static int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
@@ -767,7 +770,7 @@ int mhl_kernel_dev_addr(struct mhl_region *r, const void *ptr, uint64_t *out)
 	return rc;
 }
 
-int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_device)
+static int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_device)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
@@ -794,7 +797,7 @@ int mhl_kernel_sync(struct mhl_region *r, const void *ptr, size_t len, bool for_
 	return rc == MHL_EIO && mhl_last_errno() == EINVAL ? MHL_EINVAL : rc;
 }
 
-int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags)
+static int mhl_kernel_export(struct mhl_region *r, const void *ptr, int flags)
 {
 	struct mhl_kregion *k = r->k;
 	struct mhl_kbuf *b;
@@ -918,7 +921,8 @@ int mhl_kernel_start(int fd, char *err, size_t errlen)
 		int idx = mhl_region_new(p->q.name, p->q.caps ? p->q.caps : MEMHEAP_CAP_DEFAULT,
 					 p->q.algo == MEMHEAP_ALGO_BUDDY ? MH_ALGO_BUDDY
 									 : MH_ALGO_FIRSTFIT,
-					 MHL_ORIGIN_BACKEND, p->w, p->win, p->k);
+					 MHL_ORIGIN_BACKEND, p->w, p->win,
+					 &mhl_kernel_region_ops, p->k);
 
 		if (idx < 0) {
 			/* cannot happen on a fresh registry; say so if it does */
@@ -934,7 +938,7 @@ int mhl_kernel_start(int fd, char *err, size_t errlen)
 	return rc;
 }
 
-void mhl_kernel_lock(struct mhl_region *r, bool lock)
+static void mhl_kernel_lock(struct mhl_region *r, bool lock)
 {
 	if (lock)
 		pthread_mutex_lock(&r->k->lock);
@@ -969,7 +973,7 @@ static void mhl_kbuf_detach(struct mhl_region *r, struct mhl_kbuf *b)
 	}
 	mmap((void *)b->base, b->size, PROT_NONE,
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-	held = b->arena ? b->heap.allocated_bytes : b->size;
+	held = b->arena ? mh_heap_allocated(&b->heap) : b->size;
 	k->held -= held;
 	k->peak_held -= held;
 	if (!b->arena) {
@@ -986,6 +990,22 @@ static void mhl_kbuf_detach(struct mhl_region *r, struct mhl_kbuf *b)
 	mhl_kbuf_unlink(k, b);
 	mhl_kbuf_put(b);
 }
+
+const struct mhl_region_ops mhl_kernel_region_ops = {
+	.kind = "kernel",
+	.alloc = mhl_kernel_alloc,
+	.free = mhl_kernel_free,
+	.realloc = mhl_kernel_realloc,
+	.usable = mhl_kernel_usable,
+	.stats = mhl_kernel_stats,
+	.check = mhl_kernel_check,
+	.walk = mhl_kernel_walk,
+	.reset_min = mhl_kernel_reset_min,
+	.lock = mhl_kernel_lock,
+	.dev_addr = mhl_kernel_dev_addr,
+	.sync = mhl_kernel_sync,
+	.export_dmabuf = mhl_kernel_export,
+};
 
 bool mhl_kernel_in_use(void)
 {

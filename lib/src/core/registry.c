@@ -9,11 +9,9 @@
  * table as dead entries; slots are not reused, so a reader never sees an
  * entry change under it.
  */
-#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/internal.h"
 
@@ -23,20 +21,6 @@ atomic_uint mhl_nregions;
 static struct mhl_range mhl_ranges[MHL_MAX_RANGES];
 static atomic_uint mhl_nranges;
 pthread_mutex_t mhl_registry_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void *mhl_sys_alloc(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void mhl_sys_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
-}
 
 static bool mhl_overlaps_locked(uintptr_t start, uintptr_t end)
 {
@@ -99,11 +83,10 @@ const struct mhl_range *mhl_range_find(uintptr_t addr)
 	return NULL;
 }
 
-bool mhl_range_overlaps(const void *start, size_t size)
+bool mhl_reg_overlaps(const void *start, size_t size)
 {
 	uintptr_t s = (uintptr_t)start;
 
-	mhl_init();
 	if (!size || s + size < s)
 		return size != 0;
 	pthread_mutex_lock(&mhl_registry_lock);
@@ -140,7 +123,7 @@ int mhl_heap_add_sliced(struct mh_heap *heap, void *base, size_t size,
 
 int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 		   enum mhl_region_origin origin, void *base, size_t size,
-		   struct mhl_kregion *k)
+		   const struct mhl_region_ops *ops, struct mhl_kregion *k)
 {
 	uintptr_t start = (uintptr_t)base;
 	int rc;
@@ -174,45 +157,19 @@ int mhl_region_new(const char *name, uint32_t caps, enum mh_algo algo,
 	r->info.origin = origin;
 	r->info.start = start;
 	r->info.end = start + size;
+	r->ops = ops;
 	r->k = k;
 	r->min_floor = SIZE_MAX;
 	r->peak_floor = 0;
 	r->cmap = NULL;
-	if (!k) {
-		struct mh_heap_config hc;
-		struct mh_region_config rc_cfg = { .algo = algo };
-
-		mhl_engine_config(&hc, r->info.name);
-		hc.flags |= MH_HEAP_F_NOLOCK;	/* r->lock: the core reads counters under it */
-		rc = mh_heap_init(&r->heap, &hc);
-		if (rc)
-			goto out;
-		rc = mhl_heap_add_sliced(&r->heap, base, size, &rc_cfg);
-		if (rc) {
-			mh_heap_destroy(&r->heap);
-			goto out;
-		}
-		pthread_mutexattr_t ma;
-
-		pthread_mutexattr_init(&ma);
-		pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
-		pthread_mutex_init(&r->lock, &ma);
-		pthread_mutexattr_destroy(&ma);
-		r->hdr = algo == MH_ALGO_BUDDY ? 0 : 8;
-		/* poisoned heaps check canaries and fill at free: never cached */
-		if (hc.poison == MH_POISON_NONE && size <= MHL_CMAP_MAX_REGION)
-			r->cmap = mhl_sys_alloc(size >> 3);
-		r->tc_limit = size / 8 < MHL_TC_BYTES ? size / 8 : MHL_TC_BYTES;
-	}
-	rc = mhl_range_add_locked(start, start + size, (int)idx, k ? NULL : &r->heap, NULL,
-				  NULL);
+	rc = ops->init ? ops->init(r, base, size) : 0;
+	if (rc)
+		goto out;
+	rc = mhl_range_add_locked(start, start + size, (int)idx,
+				  ops->engine_heap ? &r->heap : NULL, NULL, NULL);
 	if (rc) {
-		if (!k) {
-			mh_heap_destroy(&r->heap);
-			pthread_mutex_destroy(&r->lock);
-			mhl_sys_free(r->cmap, size >> 3);
-			r->cmap = NULL;
-		}
+		if (ops->fini)
+			ops->fini(r, size);
 		goto out;
 	}
 	atomic_store_explicit(&mhl_nregions, idx + 1, memory_order_release);
@@ -222,70 +179,13 @@ out:
 	return rc;
 }
 
-int mhl_region_add(const char *name, void *base, size_t size, uint32_t caps,
-		   enum mh_algo algo)
-{
-	mhl_init();
-	return mhl_region_new(name, caps, algo, MHL_ORIGIN_ADDED, base, size, NULL);
-}
-
-unsigned int mhl_region_count(void)
-{
-	mhl_init();
-	return atomic_load_explicit(&mhl_nregions, memory_order_acquire);
-}
-
-int mhl_region_find(const char *name)
-{
-	unsigned int n = mhl_region_count();
-
-	if (!name)
-		return -1;
-	for (unsigned int i = 0; i < n; i++)
-		if (!strcmp(mhl_regions[i].info.name, name))
-			return (int)i;
-	return -1;
-}
-
-enum mhl_owner_kind mhl_owner_of(const void *addr, struct mhl_owner *out)
-{
-	const struct mhl_range *r;
-	struct mhl_owner o = { .kind = MHL_OWNER_NONE, .region = -1 };
-
-	mhl_init();
-	r = addr ? mhl_range_find((uintptr_t)addr) : NULL;
-	if (r) {
-		o.kind = r->region >= 0 ? MHL_OWNER_REGION : MHL_OWNER_STANDALONE;
-		o.region = r->region;
-		o.heap = r->heap;
-		o.tag = r->tag;
-		o.start = r->start;
-		o.end = r->end;
-	}
-	if (out)
-		*out = o;
-	return o.kind;
-}
-
-int mhl_standalone_register(void *start, size_t size, struct mh_heap *heap,
-			    void *tag)
-{
-	uintptr_t s = (uintptr_t)start;
-
-	mhl_init();
-	if (!start || !size || !heap || s + size < s)
-		return MHL_EINVAL;
-	return mhl_range_add(s, s + size, -1, heap, tag);
-}
-
-int mhl_standalone_register_retirable(void *start, size_t size, struct mh_heap *heap,
-				      void *tag, const struct mhl_retire_ops *ops)
+int mhl_reg_standalone_add(void *start, size_t size, struct mh_heap *heap, void *tag,
+			   const struct mhl_retire_ops *ops)
 {
 	uintptr_t s = (uintptr_t)start;
 	int rc;
 
-	mhl_init();
-	if (!start || !size || !heap || s + size < s || !ops || !ops->live)
+	if (!start || !size || !heap || s + size < s || (ops && !ops->live))
 		return MHL_EINVAL;
 	pthread_mutex_lock(&mhl_registry_lock);
 	rc = mhl_range_add_locked(s, s + size, -1, heap, tag, ops);
@@ -318,13 +218,12 @@ static bool retirable_overlap(uintptr_t s, uintptr_t e, struct mhl_range *out)
 	return hit;
 }
 
-int mhl_range_reclaim(const void *start, size_t size, const char *api)
+int mhl_reg_reclaim(const void *start, size_t size, const char *api)
 {
 	uintptr_t s = (uintptr_t)start, e = s + size;
 	struct mhl_range old;
 	size_t live;
 
-	mhl_init();
 	if (!start || !size || e < s)
 		return MHL_EINVAL;
 	/* each pass retires one heap for good: at most one pass per range */
@@ -349,16 +248,15 @@ int mhl_range_reclaim(const void *start, size_t size, const char *api)
 				(void *)old.end, live, live == 1 ? "" : "s");
 			return MHL_EOVERLAP;
 		}
-		mhl_standalone_unregister(old.heap);
+		mhl_reg_unregister(old.heap);
 	}
 	return MHL_EOVERLAP;
 }
 
-int mhl_standalone_unregister(struct mh_heap *heap)
+int mhl_reg_unregister(struct mh_heap *heap)
 {
 	int found = 0;
 
-	mhl_init();
 	if (!heap)
 		return MHL_EINVAL;
 	pthread_mutex_lock(&mhl_registry_lock);

@@ -31,18 +31,6 @@ static struct mhl_track_node *mhl_track_table[MHL_TRACK_BUCKETS];
 static struct mhl_track_node *mhl_track_free_nodes;
 static uint64_t mhl_track_seq;
 
-void mhl_track_enable(bool on)
-{
-	mhl_init();
-	atomic_store(&mhl_track_on, on);
-}
-
-bool mhl_track_enabled(void)
-{
-	mhl_init();
-	return atomic_load(&mhl_track_on);
-}
-
 static size_t mhl_track_hash(const void *p)
 {
 	uintptr_t v = (uintptr_t)p >> 3;
@@ -82,7 +70,7 @@ void mhl_track_add(const void *ptr, size_t size, int region, const char *file,
 		return;
 	if (pthread_getname_np(pthread_self(), thread, sizeof(thread)))
 		thread[0] = '\0';
-	uint32_t tick = mhl_tick();
+	uint32_t tick = mhl_tick_now();
 
 	pthread_mutex_lock(&mhl_track_lock);
 	size_t b = mhl_track_hash(ptr);
@@ -196,12 +184,11 @@ static void mhl_snap_sort(struct mhl_track_snap *a, size_t n)
 	}
 }
 
-size_t mhl_track_foreach(mhl_track_fn fn, void *ctx)
+size_t mhl_track_visit(mhl_track_fn fn, void *ctx)
 {
 	struct mhl_track_snap *snap = NULL;
 	size_t n = 0, cap, bytes = 0, visited = 0;
 
-	mhl_init();
 	if (!fn)
 		return 0;
 	pthread_mutex_lock(&mhl_track_lock);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../armino/rtos.h"
+#include "rtos/rtos.h"
 
 #define MHL_EXPORT __attribute__((visibility("default")))
 

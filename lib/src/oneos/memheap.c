@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oheap.h"
+#include "rtos/oheap.h"
 #include "oneos.h"
 
 #define MHL_EXPORT __attribute__((visibility("default")))

@@ -4,30 +4,19 @@
  * os_aligned_malloc, os_calloc, os_memory_info, os_memory_check.
  * (os_malloc/os_realloc/os_free are shared with Armino: armino/mem.c.)
  *
- * Before os_sys_heap_init() the system heap is memheap's default memory
- * (armino/rtos.c); after it, the ordered heap of the os_sys_heap_add()
- * ranges.
+ * Before os_sys_heap_init() the system heap is memheap's default memory;
+ * after it, the ordered heap of the os_sys_heap_add() ranges.  Both are the
+ * RTOS layer's (rtos/sys_heap.c), which every RTOS family shares.
  */
 #include <os_memory.h>
 
 #include <stdatomic.h>
 #include <string.h>
 
-#include "oheap.h"
 #include "oneos.h"
-#include "../armino/rtos.h"
+#include "rtos/rtos.h"
 
 #define MHL_EXPORT __attribute__((visibility("default")))
-
-static struct mhl_oheap sys_heap;
-static atomic_bool sys_heap_on;
-static pthread_mutex_t sys_heap_init_lock = PTHREAD_MUTEX_INITIALIZER;
-
-struct mhl_oheap *mhl_oneos_sys_heap(void)
-{
-	return atomic_load_explicit(&sys_heap_on, memory_order_acquire) ?
-	       &sys_heap : NULL;
-}
 
 int mhl_oneos_algo(enum os_mem_alg alg, enum mh_algo *out)
 {
@@ -61,16 +50,13 @@ os_err_t mhl_oneos_err(int mhl_rc)
 /* Idempotent: a second call keeps the regions already added. */
 MHL_EXPORT void (os_sys_heap_init)(void)
 {
-	pthread_mutex_lock(&sys_heap_init_lock);
-	if (!atomic_load(&sys_heap_on) &&
-	    mhl_oheap_init(&sys_heap, "sys_heap") == MHL_OK)
-		atomic_store_explicit(&sys_heap_on, true, memory_order_release);
-	pthread_mutex_unlock(&sys_heap_init_lock);
+	mhl_rtos_sys_heap_start();
 }
 
 MHL_EXPORT os_err_t (os_sys_heap_add)(void *start_addr, os_size_t size,
 				      enum os_mem_alg alg)
 {
+	struct mhl_oheap *sys;
 	enum mh_algo algo;
 
 	if (mhl_oneos_algo(alg, &algo) != 0) {
@@ -78,9 +64,10 @@ MHL_EXPORT os_err_t (os_sys_heap_add)(void *start_addr, os_size_t size,
 		return OS_EINVAL;
 	}
 	os_sys_heap_init();
-	if (!mhl_oneos_sys_heap())
+	sys = mhl_rtos_sys_heap();
+	if (!sys)
 		return OS_ENOMEM;
-	return mhl_oneos_err(mhl_oheap_add(&sys_heap, start_addr, size, algo));
+	return mhl_oneos_err(mhl_oheap_add(sys, start_addr, size, algo));
 }
 
 /* @align must be a power of two (0 is not). */
@@ -96,7 +83,7 @@ MHL_EXPORT void *(os_aligned_malloc)(os_size_t align, os_size_t size)
 
 MHL_EXPORT void *(os_calloc)(os_size_t count, os_size_t size)
 {
-	struct mhl_oheap *sys = mhl_oneos_sys_heap();
+	struct mhl_oheap *sys = mhl_rtos_sys_heap();
 
 	if (sys)
 		return mhl_oheap_calloc(sys, count, size, "os_calloc");
@@ -105,7 +92,7 @@ MHL_EXPORT void *(os_calloc)(os_size_t count, os_size_t size)
 
 MHL_EXPORT void (os_memory_info)(os_meminfo_t *info)
 {
-	struct mhl_oheap *sys = mhl_oneos_sys_heap();
+	struct mhl_oheap *sys = mhl_rtos_sys_heap();
 	struct mhl_stats st;
 
 	if (!info)
@@ -121,7 +108,7 @@ MHL_EXPORT void (os_memory_info)(os_meminfo_t *info)
 
 MHL_EXPORT os_err_t (os_memory_check)(void)
 {
-	struct mhl_oheap *sys = mhl_oneos_sys_heap();
+	struct mhl_oheap *sys = mhl_rtos_sys_heap();
 	int rc;
 
 	rc = sys ? mhl_oheap_check(sys, true) : mhl_check(mhl_rtos_caps(), true);

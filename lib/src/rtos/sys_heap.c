@@ -1,12 +1,33 @@
 // SPDX-License-Identifier: MIT
 /*
- * rtos.c - the system heap the RTOS families share: Armino's os_malloc,
+ * sys_heap.c - the system heap the RTOS families share: Armino's os_malloc,
  * OneOS's os_malloc (one symbol) and FreeRTOS's pvPortMalloc without
- * vPortDefineHeapRegions.
+ * vPortDefineHeapRegions.  It is memheap's default memory (the regions with
+ * mhl_rtos_caps()) until mhl_rtos_sys_heap_start() makes it an ordered heap.
  */
-#include "rtos.h"
+#include "rtos/rtos.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
+
+static struct mhl_oheap sys_heap;
+static atomic_bool sys_heap_on;
+static pthread_mutex_t sys_heap_init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct mhl_oheap *mhl_rtos_sys_heap(void)
+{
+	return atomic_load_explicit(&sys_heap_on, memory_order_acquire) ?
+	       &sys_heap : NULL;
+}
+
+void mhl_rtos_sys_heap_start(void)
+{
+	pthread_mutex_lock(&sys_heap_init_lock);
+	if (!atomic_load(&sys_heap_on) &&
+	    mhl_oheap_init(&sys_heap, "sys_heap") == MHL_OK)
+		atomic_store_explicit(&sys_heap_on, true, memory_order_release);
+	pthread_mutex_unlock(&sys_heap_init_lock);
+}
 
 static atomic_uint caps_cache;		/* computed caps, 0 = not yet */
 static atomic_uint caps_regions;	/* region count it was computed for */
@@ -26,7 +47,7 @@ uint32_t mhl_rtos_caps(void)
 		struct mhl_region_info info;
 
 		if (mhl_region_get(i, &info, NULL) == MHL_OK &&
-		    (info.caps & want) == want) {
+		    mhl_caps_match(info.caps, want)) {
 			caps = want;
 			break;
 		}
@@ -39,7 +60,7 @@ uint32_t mhl_rtos_caps(void)
 void *mhl_rtos_alloc(size_t size, size_t align, unsigned int flags,
 		     const char *api, const char *file, int line)
 {
-	struct mhl_oheap *sys = mhl_oneos_sys_heap();
+	struct mhl_oheap *sys = mhl_rtos_sys_heap();
 	void *p;
 
 	if (!sys) {

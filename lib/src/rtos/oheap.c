@@ -3,7 +3,7 @@
  * oheap.c - ordered heaps over caller ranges (OneOS heaps, FreeRTOS heap_5).
  * See oheap.h for what they are and how nested ranges work.
  */
-#include "oheap.h"
+#include "rtos/oheap.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rtos.h - what the RTOS families (Armino, OneOS, FreeRTOS) share: the
- * capabilities of "the system heap" and one free/realloc that knows every
- * kind of RTOS heap (core regions, registered ordered heaps, nested heaps).
+ * rtos.h - the RTOS layer, what the RTOS families (Armino, OneOS, FreeRTOS)
+ * share, between them and the core: the system heap (rtos/sys_heap.c: its
+ * capabilities, the ordered heap it becomes once OneOS's os_sys_heap_init
+ * ran, one alloc/free/realloc that knows every kind of RTOS heap) and the
+ * ordered heaps (rtos/oheap.h).  A family calls this layer and the core,
+ * never another family.
  */
 #ifndef MHL_RTOS_H
 #define MHL_RTOS_H
@@ -10,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../oneos/oheap.h"
+#include "rtos/oheap.h"
 
 /*
  * Capabilities of the default system heap: DEFAULT|INTERNAL when some
@@ -18,8 +21,14 @@
  */
 uint32_t mhl_rtos_caps(void);
 
-/* The OneOS system heap once os_sys_heap_init() ran, else NULL (oneos/). */
-struct mhl_oheap *mhl_oneos_sys_heap(void);
+/* The system's ordered heap once mhl_rtos_sys_heap_start() ran, else NULL. */
+struct mhl_oheap *mhl_rtos_sys_heap(void);
+
+/*
+ * Make the system heap an ordered heap (empty until ranges are added):
+ * OneOS's os_sys_heap_init().  Idempotent: a second call keeps the ranges.
+ */
+void mhl_rtos_sys_heap_start(void);
 
 /* Allocate from the system heap (OneOS one if defined, else the regions). */
 void *mhl_rtos_alloc(size_t size, size_t align, unsigned int flags,

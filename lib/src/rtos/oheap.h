@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/core.h"
+#include "core/core.h"
 
 #define MHL_OHEAP_MAX_RANGES	16
 
