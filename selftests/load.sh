@@ -204,6 +204,7 @@ bad_load self_backed_too_big regions=huge:64G:dma
 # as exactly the region the table describes.
 t_begin "spec_cases"
 cases=$here/cases.txt
+page=$("$MHTOOL" pagesize)
 check "cases.txt in the payload" test -s "$cases"
 n_ok=0
 n_bad=0
@@ -224,6 +225,13 @@ while read -r verdict spec f3 f4 f5 f6; do
 		check "'$spec' refused (got: $out)" test $rc -ne 0
 		check "'$spec': one line with '$reason' (got: $lines)" \
 			test "$(echo "$lines" | grep -cF "memheap: regions: entry 1 '$spec': $reason")" -eq 1
+	elif [ "$f3" -le 2097152 ] && [ $((f3 % page)) -ne 0 ]; then
+		# a grammar-valid size this kernel's page cannot hold (16 KiB)
+		n_ok=$((n_ok + 1))
+		check "'$spec' refused on $page-byte pages (got: $out)" test $rc -ne 0
+		check "'$spec': the line says the size is not a page multiple (got: $lines)" \
+			eval 'echo "$lines" | grep -q "is not a multiple of the page size"'
+		echo "# kernel-specific: '$spec' refused: $f3 bytes is not a multiple of this kernel's $page-byte page"
 	elif [ "$f3" -le 2097152 ]; then
 		n_ok=$((n_ok + 1))
 		check "'$spec' loads (got: $out $lines)" test $rc -eq 0
