@@ -17,6 +17,8 @@
  *   <linux/iosys-map.h>               5.18        dma_buf_map 5.11..5.17
  *   dma_buf_ops.vmap(buf, map)        5.11        void *vmap(buf) before
  *   krealloc_array()                  5.12        krealloc + overflow check
+ *   arm64 pfn_valid() of no-map       5.14        memheap_pfn_is_memory():
+ *   memory (true since)                           the generic test before
  */
 #ifndef MEMHEAP_COMPAT_H
 #define MEMHEAP_COMPAT_H
@@ -50,6 +52,44 @@ static inline void * __must_check krealloc_array(void *p, size_t n,
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return NULL;
 	return krealloc(p, bytes, flags);
+}
+#endif
+
+/*
+ * memheap_pfn_is_memory() - does the kernel describe @pfn as memory (it has
+ * a memory map entry), whether or not the memory is in the linear map?
+ *
+ * That is what pfn_valid() answers on every kernel but arm64 before 5.14,
+ * where pfn_valid() also required the linear map (memblock_is_map_memory)
+ * and so refused the no-map reserved-memory carveouts a board hands to
+ * memheap.  There the generic sparsemem test is done here (the same one
+ * <linux/mmzone.h> gives architectures without their own pfn_valid()).
+ * Code that needs a usable struct page still asks pfn_valid().
+ */
+#if defined(CONFIG_ARM64) && defined(CONFIG_SPARSEMEM) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(5, 14, 0)
+#include <linux/mmzone.h>
+#include <linux/rcupdate.h>
+
+static inline bool memheap_pfn_is_memory(unsigned long pfn)
+{
+	struct mem_section *ms;
+	bool ret;
+
+	if (PHYS_PFN(PFN_PHYS(pfn)) != pfn ||
+	    pfn_to_section_nr(pfn) >= NR_MEM_SECTIONS)
+		return false;
+	ms = __pfn_to_section(pfn);
+	rcu_read_lock();
+	ret = valid_section(ms) &&
+	      (early_section(ms) || pfn_section_valid(ms, pfn));
+	rcu_read_unlock();
+	return ret;
+}
+#else
+static inline bool memheap_pfn_is_memory(unsigned long pfn)
+{
+	return pfn_valid(pfn);
 }
 #endif
 

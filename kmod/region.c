@@ -28,7 +28,19 @@ static bool spec_has_range(const struct memheap_region_spec *s)
 	return s->origin != MEMHEAP_ORIGIN_SELF;
 }
 
+/* memory the kernel describes, in its linear map or not (no-map) */
 static bool range_is_memory(phys_addr_t phys, u64 size)
+{
+	unsigned long pfn, last = PHYS_PFN(phys + size - 1);
+
+	for (pfn = PHYS_PFN(phys); pfn <= last; pfn++)
+		if (!memheap_pfn_is_memory(pfn))
+			return false;
+	return true;
+}
+
+/* memory whose struct pages the kernel lets drivers use (pfn_valid) */
+static bool range_has_pages(phys_addr_t phys, u64 size)
 {
 	unsigned long pfn, last = PHYS_PFN(phys + size - 1);
 
@@ -142,7 +154,7 @@ static int map_carveout(struct device *dev, struct memheap_region *r)
 	if (!(s->caps & MEMHEAP_CAP_DMA) && !r->linear)
 		return 0;
 	/* the CPU side keeps the caches coherent (MEMHEAP_IOC_SYNC) */
-	if (range_is_memory(s->phys, s->size))
+	if (range_has_pages(s->phys, s->size))
 		r->dma_addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(s->phys)),
 						 0, s->size, DMA_BIDIRECTIONAL,
 						 DMA_ATTR_SKIP_CPU_SYNC);
@@ -163,7 +175,7 @@ static int map_carveout(struct device *dev, struct memheap_region *r)
 static void unmap_carveout(struct device *dev, struct memheap_region *r)
 {
 	if (r->dma_mapped) {
-		if (range_is_memory(r->phys, r->spec.size))
+		if (range_has_pages(r->phys, r->spec.size))
 			dma_unmap_page_attrs(dev, r->dma_addr, r->spec.size,
 					     DMA_BIDIRECTIONAL,
 					     DMA_ATTR_SKIP_CPU_SYNC);

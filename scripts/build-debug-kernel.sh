@@ -42,14 +42,24 @@ if ! mkdir -p "$cache/debug-kernel" 2>/dev/null || [ ! -w "$cache/debug-kernel" 
 fi
 dir="$cache/debug-kernel/$key"
 
+kmake() { make -C "$dir/src" O="$dir/obj" ARCH=arm64 CROSS_COMPILE=$cross "$@"; }
+
+# A build that was stopped after its configuration (.configured) resumes:
+# kbuild only recompiles what has no .cmd record or is older than its
+# inputs, so the objects already compiled are kept. Anything earlier
+# starts again from an empty directory.
 build() {
+	if [ -f "$dir/.configured" ]; then
+		say "resuming the interrupted build of $key in $dir"
+		compile
+		return
+	fi
 	say "cold build of $key in $dir (about 30 min on 2 cores)"
 	rm -rf "$dir"
 	mkdir -p "$dir/src" "$dir/obj" "$dir/root"
 	say "extracting $tarball"
 	tar -xf "$tarball" -C "$dir/src" --strip-components=1 ||
 		die "extraction of $tarball failed"
-	kmake() { make -C "$dir/src" O="$dir/obj" ARCH=arm64 CROSS_COMPILE=$cross "$@"; }
 	KCONFIG_ALLCONFIG="$frag" kmake allnoconfig >"$dir/config.log" 2>&1 ||
 		die "allnoconfig failed (see $dir/config.log)"
 	# Every option of the fragment must have survived the dependencies.
@@ -61,8 +71,13 @@ build() {
 		esac
 	done)
 	[ -z "$missing" ] || die "options not in the final .config: $(echo $missing)"
+	: >"$dir/.configured"
+	compile
+}
+
+compile() {
 	say "compiling with $jobs jobs (log: $dir/build.log)"
-	kmake -j"$jobs" Image modules >"$dir/build.log" 2>&1 ||
+	kmake -j"$jobs" Image modules >>"$dir/build.log" 2>&1 ||
 		{ tail -n 30 "$dir/build.log" >&2; die "kernel build failed (see $dir/build.log)"; }
 	kmake INSTALL_MOD_PATH="$dir/root" modules_install >>"$dir/build.log" 2>&1 ||
 		die "modules_install failed"

@@ -155,7 +155,11 @@ static int parse_genl(const struct nlmsghdr *nlh, struct mh_genl_reply *reply)
 int mh_genl_transact(struct mh_genl *g, struct mh_genl_req *r, mh_genl_cb cb, void *arg,
 		     char *ext, size_t ext_len)
 {
-	static char buf[RECV_BYTES];
+	/* one per thread: fault_ops transacts from several at once, and a
+	 * shared buffer let one thread's reply overwrite another's, which
+	 * then waited in recv() for ever
+	 */
+	static _Thread_local char buf[RECV_BYTES];
 	struct mh_genl_reply reply;
 	struct nlmsghdr *nlh;
 	ssize_t n;

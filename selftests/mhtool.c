@@ -205,6 +205,10 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "load"))
 		return cmd_load(argv[2], argc - 3, argv + 3);
+	if (argc == 2 && !strcmp(argv[1], "pagesize")) {
+		printf("%ld\n", sysconf(_SC_PAGESIZE));
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "regions"))
 		return cmd_regions();
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "alloc"))
@@ -213,6 +217,6 @@ int main(int argc, char **argv)
 		return cmd_spec_reason(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2], argv[3]);
-	fprintf(stderr, "usage: mhtool regions | alloc SIZE [CAPS] | load KO [PARAM...] | hold fd|map|dmabuf READY | spec-reason NAME\n");
+	fprintf(stderr, "usage: mhtool pagesize | regions | alloc SIZE [CAPS] | load KO [PARAM...] | hold fd|map|dmabuf READY | spec-reason NAME\n");
 	return 2;
 }

@@ -35,6 +35,10 @@ ST_SCRIPTS := load.sh rmmod.sh lib.sh
 ST_TOOLS := mhtool
 
 GUEST_TESTS ?=
+# GUEST_SKIP="prog ...": leave these GUEST_TESTS programs (by file name)
+# out of the payload; the guest reports each as "# SKIP left out by
+# GUEST_SKIP" so no result hides the omission.  Empty in make check.
+GUEST_SKIP ?=
 
 ST_BINS := $(addprefix $(ST_OUT)/,$(ST_TESTS) $(ST_TOOLS))
 
@@ -63,15 +67,27 @@ $(ST_OUT)/%: selftests/%.c $(ST_HDRS) $(ST_SPEC) $(ST_HARNESS_DIR)/kselftest_har
 
 # The payload: /payload/run in the guest, tests under /payload/tests,
 # other fragments' GUEST_TESTS under /payload/extra (run in list order).
+# The GUEST_SKIP value in a file that changes only when the value does.
+ST_SKIP_FILE := $(ST_OUT)/guest-skip
+.PHONY: selftests-skip-value
+selftests-skip-value:
+$(ST_SKIP_FILE): selftests-skip-value
+	@mkdir -p $(@D)
+	@echo "$(GUEST_SKIP)" | cmp -s - $@ || echo "$(GUEST_SKIP)" > $@
+
 $(ST_PAYLOAD)/.stamp: $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) spec/cases.txt \
-		selftests/run_guest.sh $(GUEST_TESTS)
+		selftests/run_guest.sh $(GUEST_TESTS) $(ST_SKIP_FILE)
 	@rm -rf $(ST_PAYLOAD)
 	@mkdir -p $(ST_PAYLOAD)/tests $(ST_PAYLOAD)/extra
 	cp selftests/run_guest.sh $(ST_PAYLOAD)/run
 	cp $(ST_BINS) $(addprefix selftests/,$(ST_SCRIPTS)) spec/cases.txt $(ST_PAYLOAD)/tests/
 	@: > $(ST_PAYLOAD)/extra/list
 	@set -e; for t in $(GUEST_TESTS); do \
-		cp $$t $(ST_PAYLOAD)/extra/; basename $$t >> $(ST_PAYLOAD)/extra/list; \
+		b=$$(basename $$t); \
+		case " $(GUEST_SKIP) " in \
+		*" $$b "*) echo "$$b" >> $(ST_PAYLOAD)/extra/list; continue ;; \
+		esac; \
+		cp $$t $(ST_PAYLOAD)/extra/; echo "$$b" >> $(ST_PAYLOAD)/extra/list; \
 	done
 	@touch $@
 

@@ -118,8 +118,17 @@ static void one_buffer(int fd, uint32_t nr_regions, unsigned int n)
 	int ret, exported = 0;
 
 	if (nr_regions) {
+		/* a named region is asked for with its own caps (caps 0 would
+		 * mean DEFAULT, which not every region has: ENODEV)
+		 */
+		struct memheap_region_info ri = { .index = n % nr_regions };
+
+		ret = ioctl(fd, MEMHEAP_IOC_REGION_QUERY, &ri);
+		if (note("region query", ret, errno))
+			return;
 		a.flags = MEMHEAP_ALLOC_REGION;
-		a.region = n % nr_regions;
+		a.region = ri.index;
+		a.caps = ri.caps;
 	}
 	ret = ioctl(fd, MEMHEAP_IOC_ALLOC, &a);
 	if (note("alloc", ret, errno))

@@ -5,7 +5,9 @@
 # leak check and CHECK audit, unload and reload.  See selftests/README.md.
 #
 # Prints "check-debug-guest: KEY VALUE" lines the host sums up (injected,
-# kmemleak-loaded, kmemleak-unloaded, unclean) and exits 1 on any failure.
+# kmemleak-loaded, kmemleak-unloaded, unclean), "check-debug-guest: step
+# NAME" before each step (a run that stops shows where), and exits 1 on
+# any failure.
 cd "$(dirname "$0")" || exit 1
 T=$PWD/tests
 D=/sys/kernel/debug
@@ -38,8 +40,11 @@ echo 0 >/proc/sys/kernel/kptr_restrict
 echo scan >$D/kmemleak && echo clear >$D/kmemleak || fail "kmemleak clear failed"
 
 # ---- loaded: a clean workload, then a scan with the module in ------------
+say "step load"
 /usr/sbin/memheap-load || { fail "memheap-load failed"; exit 1; }
+say "step workload"
 "$T/fault_ops" ops 30 2 || fail "the workload without injection was not clean"
+say "step kmemleak-loaded-workload"
 n=$(kmemleak_scan)
 say "kmemleak-loaded-workload $n"
 [ "$n" -eq 0 ] || fail "kmemleak: $n after the workload with the module loaded"
@@ -97,6 +102,7 @@ mod_end=$(hex $((0x$text)))
 
 # 1. load with bad and good parameters: a load fails cleanly or succeeds
 # and unloads.
+say "step load-rounds"
 rmmod memheap || fail "rmmod before the load rounds failed"
 arm "$mod_start" "$mod_end"
 bad_params="regions=x:0 regions=carve:4M@0x7e400000:nocap regions=a:1M,a:1M"
@@ -111,7 +117,7 @@ while [ $i -lt 40 ]; do
 		run_faulty "$T/mhtool" load $KO "$p"
 		out=$(cat /tmp/faulty.out)
 		case $out in
-		*EINVAL* | *ENOMEM* | *"Invalid argument"* | *"out of memory"*) ;;
+		*EINVAL* | *ENOMEM* | *"Invalid argument"* | *"Cannot allocate memory"*) ;;
 		ok) fail "bad parameter $p loaded"; rmmod memheap ;;
 		*) fail "bad parameter $p: unclean outcome '$out'" ;;
 		esac
@@ -122,7 +128,7 @@ while [ $i -lt 40 ]; do
 		case $out in
 		ok) load_ok=$((load_ok + 1))
 			rmmod memheap || fail "rmmod after a load under faults failed" ;;
-		*ENOMEM* | *"out of memory"*) ;;
+		*ENOMEM* | *"Cannot allocate memory"*) ;;
 		*) fail "load under faults: unclean outcome '$out'" ;;
 		esac
 	fi
@@ -137,6 +143,7 @@ set -- $(grep '^memheap ' /proc/modules)
 base=$6 size=$2
 [ -n "$base" ] && [ "$base" != 0x0000000000000000 ] || { fail "no memheap address in /proc/modules"; exit 1; }
 arm "$base" "$(hex $((base + size)))"
+say "step fault-ops"
 run_faulty "$T/fault_ops" ops 150 1 || fail "fault_ops (1 thread) not clean"
 sed 's/^/# /' /tmp/faulty.out
 run_faulty "$T/fault_ops" ops 80 4 || fail "fault_ops (4 threads) not clean"
@@ -145,12 +152,14 @@ disarm
 say "injected $injected"
 
 # 3. nothing held, pools intact, no leak with the module still in.
+say "step audit"
 "$T/fault_ops" audit || fail "audit after the fault pass"
 n=$(kmemleak_scan)
 say "kmemleak-loaded $n"
 [ "$n" -eq 0 ] || fail "kmemleak: $n after the fault pass, module loaded"
 
 # 4. unload, scan, reload, use, unload.
+say "step unload"
 rmmod memheap || fail "rmmod after the fault pass failed"
 n=$(kmemleak_scan)
 say "kmemleak-unloaded $n"

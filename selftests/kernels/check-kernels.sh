@@ -9,7 +9,8 @@
 #   suite    make selftests-qemu KERNEL=k: the whole guest suite, full and
 #            bare scenarios, with the kernel's debug boot options
 # then prints a table  kernel | abi | lint | rig | pass | fail | skip | splats
-# with every skipped test named with its reason, and ends with
+# with every skipped test and every kernel-specific outcome a test asserts
+# (lines with "kernel-specific:") named with its reason, and ends with
 #   check-kernels: N passed, M failed       (N, M = kernels)
 #
 # Usage: check-kernels.sh MAKE BUILD [KERNEL...]
@@ -78,9 +79,11 @@ for k in $kernels; do
 			fi
 			n=$("$here/qemu/splat-scan.sh" "$d/guest.log" 2>/dev/null | wc -l)
 			splats=$((splats + n))
-			# every skip with the reason the test gave
-			grep -a -E '^ *(ok [0-9]+ .*# SKIP|# SKIP|#.*SKIP)' "$d/results.log" 2>/dev/null |
-				sed "s/^/  $k $s: /" >>"$skips"
+			# every skip with the reason the test gave, and every outcome
+			# a test expects only on some kernels ("kernel-specific:")
+			grep -a -E '^ *(ok [0-9]+ .*# SKIP|# SKIP|#.*SKIP)|kernel-specific:' \
+				"$d/results.log" 2>/dev/null |
+				sed -e 's/^.*kernel-specific: /kernel-specific: /' -e "s/^/  $k $s: /" >>"$skips"
 		done
 		[ "$fail" -eq 0 ] && [ "$splats" -eq 0 ] || result=FAIL
 		case $result in FAIL) result="FAIL (logs: $logs/$k.*.log)" ;; esac
@@ -100,10 +103,10 @@ printf '%-9s| %-26s| %-5s| %-7s| %5s | %4s | %4s | %6s | %s\n' \
 	kernel abi lint rig pass fail skip splats result
 cat "$table"
 if [ -s "$skips" ]; then
-	echo "check-kernels: skipped tests, with the reason each gave:"
+	echo "check-kernels: skipped tests and kernel-specific outcomes, with the reason each gave:"
 	cat "$skips"
 else
-	echo "check-kernels: no test skipped on any kernel"
+	echo "check-kernels: no test skipped and no kernel-specific outcome on any kernel"
 fi
 [ "$cp_status" = ok ] || echo "check-kernels: checkpatch findings (see $logs/checkpatch.log)"
 echo "check-kernels: $npass passed, $nfail failed"

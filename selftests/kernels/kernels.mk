@@ -32,7 +32,7 @@ $(DBG_OUT)/fault_ops: selftests/debug/fault_ops.c selftests/mh_genl.c selftests/
 check-debug-payload: $(DBG_OUT)/fault_ops $(ST_OUT)/mhtool selftests/debug/run_debug.sh
 	@rm -rf $(DBG_PAYLOAD)
 	@mkdir -p $(DBG_PAYLOAD)/tests
-	cp selftests/debug/run_debug.sh $(DBG_PAYLOAD)/run
+	install -m 755 selftests/debug/run_debug.sh $(DBG_PAYLOAD)/run
 	cp $(DBG_OUT)/fault_ops $(ST_OUT)/mhtool $(DBG_PAYLOAD)/tests/
 
 # fault_ops is compiled (gcc, -Werror) by make check too, as the other
